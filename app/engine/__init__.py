@@ -1,0 +1,13 @@
+"""The BPMN engine wrapper: the only package that imports SpiffWorkflow.
+
+Everything it hands out is a plain dataclass or JSON-ready dict (see :mod:`.workflow`), so the rest of
+the app never touches Spiff objects.
+"""
+from .errors import EngineError, ExpressionError, ProcessDefinitionError, TaskNotReadyError
+from .specs import ParsedProcess, parse_process
+from .workflow import DossierWorkflow, PendingTimer, ServiceTaskCall, UserTask
+
+__all__ = [
+    "DossierWorkflow", "EngineError", "ExpressionError", "ParsedProcess", "PendingTimer",
+    "ProcessDefinitionError", "ServiceTaskCall", "TaskNotReadyError", "UserTask", "parse_process",
+]

@@ -1,0 +1,214 @@
+"""``DossierWorkflow``: one dossier's running BPMN process, behind plain dataclasses.
+
+Shape of use (one load and one save per request)::
+
+    wf = DossierWorkflow.restore(version_id, spec_json, state_json)
+    wf.complete(task_id, data)           # user task, then engine steps until a human or a timer is needed
+    state_json = wf.dump()
+
+Any :class:`EngineError` leaves the in-memory workflow half-advanced: never dump it, reload instead.
+"""
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+from uuid import UUID
+
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
+from SpiffWorkflow.bpmn.specs.defaults import EndEvent, ServiceTask
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException
+from SpiffWorkflow.util.task import TaskState
+
+from .errors import EngineError, ExpressionError, TaskNotReadyError
+from .expressions import ExpressionEvaluator
+from .serializer import dump_instance, load_instance, load_spec
+
+
+@dataclass(frozen=True)
+class UserTask:
+    """A READY user task: what the inbox and the task page need."""
+
+    task_id: str
+    bpmn_id: str
+    name: str
+    lane: str | None
+    candidate_groups: tuple[str, ...]
+    assignee: str | None
+    form_ref: str | None
+    documentation: str | None
+    properties: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class PendingTimer:
+    """A timer the workflow waits for; ``due_at`` is an aware UTC datetime."""
+
+    task_id: str
+    bpmn_id: str
+    name: str
+    due_at: datetime
+
+
+@dataclass(frozen=True)
+class ServiceTaskCall:
+    """A started external service task waiting for the app's handler of ``topic``."""
+
+    task_id: str
+    bpmn_id: str
+    topic: str
+    data: Mapping[str, Any]
+
+
+class _SafeEnvironment(BasePythonScriptEngineEnvironment):
+    """Spiff script environment that evaluates through simpleeval and refuses scripts."""
+
+    def __init__(self, evaluator: ExpressionEvaluator):
+        super().__init__({})
+        self.evaluator = evaluator
+
+    def evaluate(self, expression, context, external_context=None):
+        return self.evaluator.evaluate(expression, {**(external_context or {}), **context})
+
+    def execute(self, script, context, external_context=None):
+        raise ExpressionError("script tasks are not supported: use an external service task")
+
+
+def make_script_engine(helpers: Mapping[str, Callable] | None = None) -> PythonScriptEngine:
+    """Script engine for designer BPMN: safe expressions with ``helpers`` (name → callable) available."""
+    return PythonScriptEngine(environment=_SafeEnvironment(ExpressionEvaluator(helpers)))
+
+
+_ENGINE = make_script_engine()
+
+
+def set_expression_helpers(helpers: Mapping[str, Callable]) -> None:
+    """Replace the helpers every workflow's expressions can call (set once at app start)."""
+    global _ENGINE
+    _ENGINE = make_script_engine(helpers)
+
+
+@lru_cache(maxsize=256)
+def _spec_for(version_id: int, spec_json: str):
+    return load_spec(spec_json)
+
+
+class DossierWorkflow:
+    """A dossier's workflow. Build it with :meth:`start` or :meth:`restore`; never hand out Spiff objects."""
+
+    def __init__(self, workflow: BpmnWorkflow):
+        self._wf = workflow
+        self._wf.script_engine = _ENGINE
+
+    @classmethod
+    def start(cls, version_id: int, spec_json: str, data: Mapping[str, Any]) -> "DossierWorkflow":
+        """Start a new instance of a process version with initial ``data`` and run it until it waits.
+
+        :raises EngineError: when the first steps fail (e.g. a gateway expression).
+        """
+        spec, subprocess_specs = _spec_for(version_id, spec_json)
+        flow = cls(BpmnWorkflow(spec, subprocess_specs, script_engine=_ENGINE))
+        flow._wf.task_tree.data.update(data)
+        flow._guarded(flow._wf.do_engine_steps)
+        return flow
+
+    @classmethod
+    def restore(cls, version_id: int, spec_json: str, state_json: str) -> "DossierWorkflow":
+        """Rebuild a running workflow from its process version's spec and its saved instance JSON."""
+        spec, subprocess_specs = _spec_for(version_id, spec_json)
+        return cls(load_instance(state_json, spec, subprocess_specs))
+
+    def dump(self) -> str:
+        """Instance-only JSON (6–8 KB) for ``Dossier.workflow_state``."""
+        return dump_instance(self._wf)
+
+    @property
+    def completed(self) -> bool:
+        return self._wf.completed
+
+    def ready_user_tasks(self) -> list[UserTask]:
+        """READY user tasks, including those inside subprocesses."""
+        return [_user_task(t) for t in self._wf.get_tasks(state=TaskState.READY, manual=True)]
+
+    def complete(self, task_id: str, data: Mapping[str, Any]) -> None:
+        """Complete a READY user task with ``data`` and run until the workflow waits again.
+
+        :raises TaskNotReadyError: the task does not exist or is no longer READY (already handled).
+        :raises EngineError: the engine failed afterwards; do not save.
+        """
+        task = self._find(task_id)
+        if task is None or task.state != TaskState.READY or not task.task_spec.manual:
+            raise TaskNotReadyError(f"task {task_id} is not waiting for input", element_id=None)
+        task.set_data(**dict(data))
+        self._guarded(task.run)
+        self._guarded(self._wf.do_engine_steps)
+
+    def fire_due_timers(self) -> None:
+        """Fire every timer whose due time has passed (Spiff compares with the real clock) and run on."""
+        self._guarded(self._wf.refresh_timers)
+        self._guarded(self._wf.do_engine_steps)
+
+    def pending_timers(self) -> list[PendingTimer]:
+        """Timers the workflow is waiting for, with their frozen due times."""
+        timers = []
+        for task in self._wf.get_tasks(state=TaskState.WAITING):
+            if isinstance(getattr(task.task_spec, "event_definition", None), TimerEventDefinition):
+                value = task._get_internal_data("event_value")
+                value = value["next"] if isinstance(value, dict) else value
+                if value:
+                    timers.append(PendingTimer(str(task.id), task.task_spec.bpmn_id, task.task_spec.bpmn_name or "",
+                                               TimerEventDefinition.get_datetime(value)))
+        return timers
+
+    def started_service_tasks(self) -> list[ServiceTaskCall]:
+        """External service tasks the engine parked in STARTED, waiting for their topic's handler."""
+        return [ServiceTaskCall(str(t.id), t.task_spec.bpmn_id, t.task_spec.extensions.get("topic", ""), dict(t.data))
+                for t in self._wf.get_tasks(state=TaskState.STARTED) if isinstance(t.task_spec, ServiceTask)]
+
+    def complete_service_task(self, task_id: str, result: Mapping[str, Any]) -> None:
+        """Record a handler's ``result`` on a started service task and run on."""
+        task = self._find(task_id)
+        if task is None or task.state != TaskState.STARTED:
+            raise TaskNotReadyError(f"service task {task_id} is not started")
+        task.set_data(**dict(result))
+        self._guarded(task.complete)
+        self._guarded(self._wf.do_engine_steps)
+
+    def reached_end_events(self) -> list[str]:
+        """BPMN ids of the end events completed so far, top-level process and subprocesses alike."""
+        return [t.task_spec.bpmn_id for t in self._wf.get_tasks(state=TaskState.COMPLETED)
+                if isinstance(t.task_spec, EndEvent)]
+
+    def data(self) -> dict[str, Any]:
+        """The process variables as the last completed task left them (the workflow data once finished)."""
+        if self._wf.completed:
+            return dict(self._wf.data)
+        last = self._wf.last_task
+        return dict(last.data) if last is not None else dict(self._wf.task_tree.data)
+
+    def _find(self, task_id: str):
+        try:
+            return self._wf.get_task_from_id(UUID(task_id))
+        except (TaskNotFoundException, ValueError):
+            return None
+
+    @staticmethod
+    def _guarded(step: Callable[[], Any]) -> None:
+        try:
+            step()
+        except ExpressionError as exc:
+            raise EngineError(str(exc)) from exc
+        except SpiffWorkflowException as exc:
+            spec = getattr(getattr(exc, "task", None), "task_spec", None)
+            raise EngineError(str(exc), element_id=getattr(spec, "bpmn_id", None)) from exc
+
+
+def _user_task(task) -> UserTask:
+    spec, ext = task.task_spec, task.task_spec.extensions
+    groups = tuple(g.strip() for g in (ext.get("candidateGroups") or "").split(",") if g.strip())
+    return UserTask(task_id=str(task.id), bpmn_id=spec.bpmn_id, name=spec.bpmn_name or spec.bpmn_id,
+                    lane=spec.lane, candidate_groups=groups, assignee=ext.get("assignee"),
+                    form_ref=ext.get("formRef"), documentation=spec.documentation, properties=dict(ext))
