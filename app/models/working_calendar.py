@@ -10,10 +10,11 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 
 import holidays
-from sqlalchemy import Boolean, CheckConstraint, Date, DateTime, String, select
+from sqlalchemy import Boolean, CheckConstraint, Date, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.extensions import db
+from app.models.types import UTCDateTime
 from app.services.deadlines import DayKind, WorkingCalendar
 
 _KIND_VALUES = ", ".join(f"'{kind.value}'" for kind in DayKind)
@@ -40,7 +41,7 @@ class WorkingCalendarEntry(db.Model):
     #: Who last created or edited the entry (officer login, or "seed").
     edited_by: Mapped[str] = mapped_column(String(120))
     #: Aware UTC datetime of the last edit.
-    edited_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    edited_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     @property
     def day_kind(self) -> DayKind:

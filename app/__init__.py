@@ -1,0 +1,41 @@
+"""Application factory for Một cửa Sơn La: the public service portal and the one-stop system over one engine."""
+from flask import Flask
+
+from config import Config, validate_config
+
+from .extensions import csrf, db, login
+
+
+def create_app(config_class: type = Config) -> Flask:
+    """Build the app: extensions, blueprints, CLI commands and (when enabled) the timer scheduler.
+
+    :raises RuntimeError: the configuration is impossible (see :func:`config.validate_config`).
+    """
+    app = Flask(__name__, instance_relative_config=False)
+    app.config.from_object(config_class)
+    validate_config(app.config)
+    db.init_app(app)
+    csrf.init_app(app)
+    login.init_app(app)
+    _register_blueprints(app)
+    _register_cli(app)
+    from . import auth  # noqa: F401  (user loader)
+    from .templating import register_template_helpers
+    register_template_helpers(app)
+    if app.config["SCHEDULER_ENABLED"]:
+        from .scheduler import init_scheduler
+        init_scheduler(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .officer import bp as officer_bp
+    from .portal import bp as portal_bp
+    app.register_blueprint(portal_bp)
+    app.register_blueprint(officer_bp, url_prefix="/officer")
+
+
+def _register_cli(app: Flask) -> None:
+    from .cli import procedures_cli, setup_command
+    app.cli.add_command(procedures_cli)
+    app.cli.add_command(setup_command)

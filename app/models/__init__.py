@@ -1,0 +1,14 @@
+"""Models, one noun per module; importing this package registers every table."""
+from .agency import Agency
+from .dossier import STATUS_LABELS, Dossier, DossierEvent, DossierStatus
+from .dossier_code import DossierCodeSequence
+from .people import OFFICER_ROLES, Applicant, Officer
+from .procedure import Procedure, ProcessVersion
+from .timer import PendingTimerRow
+from .work_item import WorkItem
+from .working_calendar import WorkingCalendarEntry
+
+__all__ = [
+    "OFFICER_ROLES", "STATUS_LABELS", "Agency", "Applicant", "Dossier", "DossierCodeSequence", "DossierEvent",
+    "DossierStatus", "Officer", "PendingTimerRow", "Procedure", "ProcessVersion", "WorkItem", "WorkingCalendarEntry",
+]

@@ -1,0 +1,128 @@
+"""Dossiers (an applicant's filed hồ sơ), their statuses and their audit trail."""
+import enum
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Enum, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+
+from .types import UTCDateTime
+
+from .agency import Agency
+from .people import Applicant, Officer
+from .procedure import Procedure, ProcessVersion
+
+
+class DossierStatus(enum.Enum):
+    """Dossier status, one-to-one with the national portal's status codes 1–10 (legal.md §1.8)."""
+
+    submitted = 1
+    received = 2
+    not_received = 3
+    in_progress = 4
+    awaiting_supplement = 5
+    awaiting_payment = 6
+    withdrawal_requested = 7
+    stopped = 8
+    handled = 9
+    result_returned = 10
+
+    @property
+    def national_code(self) -> int:
+        return self.value
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self]
+
+    @property
+    def is_final(self) -> bool:
+        return self in (DossierStatus.not_received, DossierStatus.stopped, DossierStatus.result_returned)
+
+
+STATUS_LABELS = {
+    DossierStatus.submitted: "Mới đăng ký", DossierStatus.received: "Được tiếp nhận",
+    DossierStatus.not_received: "Không được tiếp nhận", DossierStatus.in_progress: "Đang xử lý",
+    DossierStatus.awaiting_supplement: "Yêu cầu bổ sung giấy tờ",
+    DossierStatus.awaiting_payment: "Yêu cầu thực hiện nghĩa vụ tài chính",
+    DossierStatus.withdrawal_requested: "Công dân yêu cầu rút hồ sơ", DossierStatus.stopped: "Dừng xử lý",
+    DossierStatus.handled: "Đã xử lý xong", DossierStatus.result_returned: "Đã trả kết quả",
+}
+
+
+class Dossier(db.Model):
+    """A filed dossier travelling through its procedure's BPMN, bound to the process version it started on."""
+
+    __tablename__ = "dossiers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Dossier code ``<handling agency identifier>-YYMMDD-NNNN`` (ND 118/2025 Art. 28); never changes.
+    code: Mapped[str] = mapped_column(String(60), unique=True)
+    procedure_id: Mapped[int] = mapped_column(ForeignKey("procedures.id"))
+    procedure: Mapped[Procedure] = relationship()
+    process_version_id: Mapped[int] = mapped_column(ForeignKey("process_versions.id"))
+    process_version: Mapped[ProcessVersion] = relationship()
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("applicants.id"))
+    applicant: Mapped[Applicant] = relationship()
+    handling_agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    handling_agency: Mapped[Agency] = relationship(foreign_keys=[handling_agency_id])
+    #: National channel code: 1 counter, 2 postal, 3 online.
+    channel: Mapped[int] = mapped_column(default=3)
+    status: Mapped[DossierStatus] = mapped_column(Enum(DossierStatus, native_enum=False, length=30))
+    #: What the applicant filed (the start form's values), JSON object.
+    application: Mapped[dict[str, Any]] = mapped_column(JSON)
+    #: Instance-only SpiffWorkflow JSON (the spec lives on the process version).
+    workflow_state: Mapped[str] = mapped_column(Text)
+    #: UTC time the applicant submitted.
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: UTC time the one-stop accepted the complete dossier; the legal clock starts here.
+    received_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: UTC time the result is due, computed once at reception and printed on the receipt.
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: UTC time the dossier reached a final status.
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Optimistic lock: two officers completing the same task → one wins, the other gets "already handled".
+    lock_version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": lock_version}
+
+    events: Mapped[list["DossierEvent"]] = relationship(back_populates="dossier", order_by="DossierEvent.id",
+                                                         cascade="all, delete-orphan")
+    work_items: Mapped[list["WorkItem"]] = relationship(back_populates="dossier", cascade="all, delete-orphan")  # noqa: F821
+    pending_timers: Mapped[list["PendingTimerRow"]] = relationship(back_populates="dossier",  # noqa: F821
+                                                                   cascade="all, delete-orphan")
+
+    def record_event(self, kind: str, *, at: datetime, actor: Officer | Applicant | None = None,
+                     data: dict[str, Any] | None = None) -> "DossierEvent":
+        """Append one audit-trail entry (the history officers and applicants see)."""
+        event = DossierEvent(kind=kind, at=at, actor_label=_actor_label(actor), data=data or {})
+        self.events.append(event)
+        return event
+
+
+def _actor_label(actor) -> str | None:
+    if isinstance(actor, Officer):
+        return f"{actor.full_name} ({actor.agency.name})"
+    return actor.full_name if isinstance(actor, Applicant) else None
+
+
+class DossierEvent(db.Model):
+    """One entry of a dossier's history, written in the same transaction as the state it describes."""
+
+    __tablename__ = "dossier_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), index=True)
+    dossier: Mapped[Dossier] = relationship(back_populates="events")
+    #: e.g. ``submitted``, ``task_completed``, ``received``, ``supplement_requested``, ``timer_fired``.
+    kind: Mapped[str] = mapped_column(String(40))
+    #: UTC time of the event.
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    actor_label: Mapped[str | None] = mapped_column(String(250))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+    def summary(self) -> str:
+        return json.dumps(self.data, ensure_ascii=False)

@@ -1,0 +1,105 @@
+"""Officer routes: sign-in, inbox, work item form, dossier page. Every route checks agency and role."""
+from datetime import UTC, datetime
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import select
+
+from app.auth import officer_required, verify_password
+from app.camunda_forms import validate_submission
+from app.extensions import db
+from app.models import Dossier, Officer, WorkItem
+from app.services import dossiers
+from app.task_forms import form_context, form_of, labelled_values, start_form_of
+from app.work_item_views import complete_or_explain
+
+from . import bp
+from .forms import SignInForm
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+def sign_in():
+    """Sign an officer in; repeated failures lock the account (seed Art. 19)."""
+    form = SignInForm()
+    if form.validate_on_submit():
+        officer = db.session.scalar(select(Officer).where(Officer.username == form.username.data.strip()))
+        if officer is not None and not officer.locked and verify_password(officer.password_hash, form.password.data):
+            officer.failed_logins = 0
+            db.session.commit()
+            login_user(officer)
+            target = request.args.get("next", "")
+            return redirect(target if target.startswith("/officer") else url_for("officer.inbox"))
+        _count_failure(officer)
+        flash("Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đã bị khóa.", "error")
+        return render_template("officer/sign_in.html", form=form), 401
+    return render_template("officer/sign_in.html", form=form), 400 if request.method == "POST" else 200
+
+
+@bp.post("/sign-out")
+def sign_out():
+    """Sign out."""
+    logout_user()
+    return redirect(url_for("officer.sign_in"))
+
+
+@bp.get("/")
+@officer_required
+def inbox():
+    """Work items of my agency for my roles, soonest due first."""
+    items = [w for w in _agency_items() if w.groups & current_user.roles]
+    return render_template("officer/inbox.html", items=items, now=datetime.now(UTC))
+
+
+@bp.route("/work-items/<task_id>", methods=["GET", "POST"])
+@officer_required
+def work_item(task_id):
+    """Open a work item, fill its form, complete it."""
+    item = db.session.scalar(select(WorkItem).where(WorkItem.task_id == task_id))
+    if item is None:
+        flash("Công việc này đã được xử lý hoặc không còn tồn tại.", "warning")
+        return redirect(url_for("officer.inbox"), 303)
+    dossier = item.dossier
+    try:
+        dossiers.ensure_may_act(current_user, dossier, item)
+    except dossiers.NotAllowedError as exc:
+        abort(403, str(exc))
+    form, context = form_of(dossier.process_version, item.form_ref), form_context(dossier)
+    values, errors = {}, {}
+    if request.method == "POST":
+        values, errors = validate_submission(form, request.form, context) if form else ({}, {})
+        if not errors:
+            return complete_or_explain(dossier, item, values, url_for("officer.dossier_detail", code=dossier.code))
+        values = request.form.to_dict(flat=False)
+    return render_template("officer/work_item.html", dossier=dossier, item=item, form=form, values=values,
+                           errors=errors, context=context, application=_application(dossier)), \
+        400 if errors else 200
+
+
+@bp.get("/dossiers/<code>")
+@officer_required
+def dossier_detail(code):
+    """A dossier of my agency: status, due time, application, open work items, full history."""
+    dossier = db.session.scalar(select(Dossier).where(Dossier.code == code))
+    if dossier is None or dossier.handling_agency_id != current_user.agency_id:
+        abort(404, "Không tìm thấy hồ sơ trong cơ quan của bạn.")
+    return render_template("officer/dossier.html", dossier=dossier, application=_application(dossier),
+                           my_roles=current_user.roles)
+
+
+def _agency_items() -> list[WorkItem]:
+    query = select(WorkItem).where(WorkItem.agency_id == current_user.agency_id)
+    items = db.session.scalars(query).all()
+    far = datetime.max.replace(tzinfo=UTC)
+    return sorted(items, key=lambda w: (w.due_at or far, w.opened_at))
+
+
+def _application(dossier: Dossier) -> list[tuple[str, object]]:
+    return labelled_values(start_form_of(dossier.process_version), dossier.application)
+
+
+def _count_failure(officer: Officer | None) -> None:
+    if officer is None:
+        return
+    officer.failed_logins += 1
+    officer.locked = officer.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]
+    db.session.commit()

@@ -1,0 +1,6 @@
+"""Public service portal (dịch vụ công): procedures, filing, my dossiers, public look-up."""
+from flask import Blueprint
+
+bp = Blueprint("portal", __name__)
+
+from . import routes  # noqa: E402,F401

@@ -1,0 +1,167 @@
+"""Portal routes: thin handlers (parse, one service call, commit once, map errors to HTTP)."""
+from datetime import UTC, datetime
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import select
+
+from app.auth import applicant_required
+from app.camunda_forms import validate_submission
+from app.extensions import db
+from app.models import Agency, Applicant, Dossier, Procedure
+from app.services import dossiers
+from app.work_item_views import complete_or_explain
+from app.task_forms import form_context, form_of, labelled_values, start_form_of
+
+from . import bp
+from .forms import DevSignInForm, LookupForm
+
+
+@bp.get("/")
+def index():
+    """List the procedures citizens can file online."""
+    procedures = db.session.scalars(select(Procedure).order_by(Procedure.name)).all()
+    return render_template("portal/index.html", procedures=[p for p in procedures if p.published_version],
+                           lookup_form=LookupForm(request.args))
+
+
+@bp.get("/procedures/<code>")
+def procedure_detail(code):
+    """Show a procedure's documents, time limit, fee and online level."""
+    procedure = _procedure_or_404(code)
+    return render_template("portal/procedure.html", procedure=procedure,
+                           catalogue=procedure.published_version.catalogue)
+
+
+@bp.route("/procedures/<code>/apply", methods=["GET", "POST"])
+@applicant_required
+def file_dossier(code):
+    """File a dossier online with the procedure's start form."""
+    procedure = _procedure_or_404(code)
+    form, context = start_form_of(procedure.published_version), form_context()
+    values, errors = {}, {}
+    if request.method == "POST":
+        values, errors = validate_submission(form, request.form, context)
+        if not errors:
+            agency = db.session.scalar(select(Agency).where(Agency.code == values.get("handling_agency_code")))
+            if agency is None:
+                abort(400, "Không xác định được cơ quan giải quyết.")
+            dossier = dossiers.submit_dossier(procedure, applicant=current_user, handling_agency=agency,
+                                              application=values, now=datetime.now(UTC))
+            db.session.commit()
+            flash(f"Đã nộp hồ sơ. Mã hồ sơ của bạn: {dossier.code}", "success")
+            return redirect(url_for("portal.my_dossier", code=dossier.code))
+        values = request.form.to_dict(flat=False)
+    return render_template("portal/apply.html", procedure=procedure, form=form, values=values or
+                           _prefill(current_user), errors=errors, context=context), 400 if errors else 200
+
+
+@bp.get("/my-dossiers")
+@applicant_required
+def my_dossiers():
+    """List the signed-in applicant's dossiers with status and due date."""
+    rows = db.session.scalars(select(Dossier).where(Dossier.applicant_id == current_user.id)
+                              .order_by(Dossier.submitted_at.desc())).all()
+    return render_template("portal/my_dossiers.html", dossiers=rows)
+
+
+@bp.get("/my-dossiers/<code>")
+@applicant_required
+def my_dossier(code):
+    """Show one of my dossiers: status, due date, history, and anything I am asked to do."""
+    dossier = _my_dossier_or_404(code)
+    version = dossier.process_version
+    return render_template("portal/my_dossier.html", dossier=dossier,
+                           application=labelled_values(start_form_of(version), dossier.application),
+                           my_items=[w for w in dossier.work_items if dossiers.APPLICANT_GROUP in w.groups])
+
+
+@bp.route("/my-dossiers/<code>/tasks/<task_id>", methods=["GET", "POST"])
+@applicant_required
+def my_task(code, task_id):
+    """Answer a request addressed to me (e.g. supplement the dossier)."""
+    dossier = _my_dossier_or_404(code)
+    try:
+        item = dossiers.work_item_of(dossier, task_id)
+        dossiers.ensure_may_act(current_user, dossier, item)
+    except dossiers.AlreadyHandledError as exc:
+        flash(str(exc), "warning")
+        return redirect(url_for("portal.my_dossier", code=code), 303)
+    except dossiers.NotAllowedError as exc:
+        abort(403, str(exc))
+    form, context = form_of(dossier.process_version, item.form_ref), form_context(dossier)
+    values, errors = {}, {}
+    if request.method == "POST":
+        values, errors = validate_submission(form, request.form, context) if form else ({}, {})
+        if not errors:
+            return complete_or_explain(dossier, item, values, url_for("portal.my_dossier", code=code))
+        values = request.form.to_dict(flat=False)
+    return render_template("portal/task.html", dossier=dossier, item=item, form=form, values=values,
+                           errors=errors, context=context), 400 if errors else 200
+
+
+@bp.get("/lookup")
+def lookup():
+    """Public look-up by dossier code: status and dates only, no personal data (TT 01/2018 Art. 16.2(d))."""
+    form = LookupForm(request.args)
+    dossier = None
+    if form.code.data:
+        dossier = db.session.scalar(select(Dossier).where(Dossier.code == form.code.data.strip()))
+    return render_template("portal/lookup.html", form=form, dossier=dossier,
+                           searched=bool(form.code.data)), 404 if form.code.data and dossier is None else 200
+
+
+@bp.get("/sign-in")
+def sign_in():
+    """Offer sign-in through VNeID (the national identity provider)."""
+    return render_template("portal/sign_in.html", dev=current_app.config["DEV_IDENTITY_PROVIDER"],
+                           next=request.args.get("next", ""))
+
+
+@bp.route("/sign-in/dev-vneid", methods=["GET", "POST"])
+def dev_sign_in():
+    """Development stand-in for VNeID: pick a sample citizen. Absent unless DEV_IDENTITY_PROVIDER is on."""
+    if not current_app.config["DEV_IDENTITY_PROVIDER"]:
+        abort(404)
+    form = DevSignInForm()
+    citizens = db.session.scalars(select(Applicant).order_by(Applicant.full_name)).all()
+    form.personal_id.choices = [(a.personal_id, f"{a.full_name} — {a.personal_id}") for a in citizens]
+    if form.validate_on_submit():
+        applicant = next(a for a in citizens if a.personal_id == form.personal_id.data)
+        applicant.last_login_at = datetime.now(UTC)
+        db.session.commit()
+        login_user(applicant)
+        return redirect(_safe_next() or url_for("portal.my_dossiers"))
+    return render_template("portal/dev_sign_in.html", form=form), 400 if request.method == "POST" else 200
+
+
+@bp.post("/sign-out")
+def sign_out():
+    """Sign out."""
+    logout_user()
+    return redirect(url_for("portal.index"))
+
+
+def _procedure_or_404(code) -> Procedure:
+    procedure = db.session.scalar(select(Procedure).where(Procedure.code == code))
+    if procedure is None or procedure.published_version is None:
+        abort(404, "Không tìm thấy thủ tục.")
+    return procedure
+
+
+def _my_dossier_or_404(code) -> Dossier:
+    dossier = db.session.scalar(select(Dossier).where(Dossier.code == code))
+    if dossier is None or dossier.applicant_id != current_user.id:
+        abort(404, "Không tìm thấy hồ sơ.")
+    return dossier
+
+
+def _prefill(applicant: Applicant) -> dict[str, str]:
+    return {"applicant_full_name": applicant.full_name, "applicant_personal_id": applicant.personal_id,
+            "applicant_birth_date": applicant.birth_on.isoformat() if applicant.birth_on else "",
+            "applicant_phone": applicant.phone or "", "applicant_address": applicant.address or ""}
+
+
+def _safe_next() -> str | None:
+    target = request.args.get("next", "")
+    return target if target.startswith("/") and not target.startswith("//") else None

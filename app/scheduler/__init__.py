@@ -1,0 +1,75 @@
+"""APScheduler executes what ``pending_timers`` says; it never holds the truth.
+
+One process runs it (``SCHEDULER_ENABLED=1``; ``python run.py`` does for the embedded default). Jobs use a
+``date`` trigger with ``misfire_grace_time=None`` (the default 1 s silently drops a timer that fell due while
+the server was down), ``coalesce=True`` and one id per dossier, so a dossier's timers run in one job. At start
+every pending timer gets its job again, and a sweeper fires anything overdue every ``SCHEDULER_SWEEP_SECONDS``.
+"""
+import logging
+import os
+from datetime import UTC, datetime
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from app.services.dossier_state import TIMERS_TO_SCHEDULE
+from app.services.timers import all_pending_timers
+
+from . import jobs
+
+logger = logging.getLogger(__name__)
+
+
+def init_scheduler(app, scheduler_cls=BackgroundScheduler):
+    """Start the scheduler for ``app`` (skipped in the debug reloader's watcher process); returns it.
+
+    :param scheduler_cls: injectable for tests (``BackgroundScheduler`` by default).
+    """
+    if app.debug and os.environ.get("WERKZEUG_RUN_MAIN") != "true":
+        return None
+    scheduler = scheduler_cls(timezone=UTC, job_defaults={"misfire_grace_time": None, "coalesce": True})
+    scheduler.add_job(jobs.sweep_due_timers, "interval", seconds=app.config["SCHEDULER_SWEEP_SECONDS"],
+                      args=[app], id="sweep_due_timers", replace_existing=True)
+    with app.app_context():
+        pending = all_pending_timers()
+    for dossier_id, due_at in pending:
+        schedule_timer(scheduler, app, dossier_id, due_at)
+    listeners = _schedule_after_commit(scheduler, app)
+    scheduler.start()
+    app.extensions["scheduler"] = (scheduler, listeners)
+    logger.info("Scheduler started with %d pending timers", len(pending))
+    return scheduler
+
+
+def schedule_timer(scheduler, app, dossier_id: int, due_at: datetime) -> None:
+    """(Re)place the job of a dossier so that it runs at its earliest pending ``due_at`` (aware UTC)."""
+    job_id = f"dossier:{dossier_id}"
+    existing = scheduler.get_job(job_id)
+    if existing is not None and existing.next_run_time is not None and existing.next_run_time <= due_at:
+        return
+    scheduler.add_job(jobs.fire_timer, "date", run_date=due_at, args=[app, dossier_id], id=job_id,
+                      replace_existing=True, misfire_grace_time=None, coalesce=True)
+
+
+def _schedule_after_commit(scheduler, app) -> list:
+    def after_commit(session):
+        for dossier_id, due_at in session.info.pop(TIMERS_TO_SCHEDULE, []):
+            schedule_timer(scheduler, app, dossier_id, due_at)
+
+    def after_soft_rollback(session, previous_transaction):
+        session.info.pop(TIMERS_TO_SCHEDULE, None)
+
+    listeners = [("after_commit", after_commit), ("after_soft_rollback", after_soft_rollback)]
+    for name, listener in listeners:
+        event.listen(Session, name, listener)
+    return listeners
+
+
+def stop_scheduler(app) -> None:
+    """Shut the app's scheduler down (waiting for running jobs) and stop listening to commits."""
+    scheduler, listeners = app.extensions.pop("scheduler", (None, []))
+    for name, listener in listeners:
+        event.remove(Session, name, listener)
+    if scheduler is not None:
+        scheduler.shutdown(wait=True)

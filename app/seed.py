@@ -1,0 +1,50 @@
+"""Sample agencies, officers and citizens for the embedded default (fake people, real structure).
+
+Agencies follow Sơn La's two-tier structure since 1 July 2025 (province → departments and communes/wards). Their
+electronic identifiers are SAMPLE values in the ``H54.xx.yy`` shape until the official catalogue is loaded (R15).
+Personal ID numbers have 12 digits; ``014`` is Sơn La's province code in the personal identification number.
+"""
+from datetime import date
+
+from sqlalchemy import select
+
+from .auth import hash_password
+from .extensions import db
+from .models import Agency, Applicant, Officer
+
+SAMPLE_PASSWORD = "MotCua@2026"
+PROVINCE = ("H54", "Ủy ban nhân dân tỉnh Sơn La", "province")
+CENTRE = ("H54.01", "Trung tâm Phục vụ hành chính công tỉnh Sơn La", "department")
+COMMUNES = [
+    ("H54.10.01", "Phường Tô Hiệu", "tohieu"), ("H54.10.02", "Phường Chiềng An", "chiengan"),
+    ("H54.10.03", "Phường Chiềng Cơi", "chiengcoi"), ("H54.10.04", "Phường Chiềng Sinh", "chiengsinh"),
+    ("H54.10.05", "Phường Mộc Châu", "mocchau"), ("H54.10.06", "Xã Mai Sơn", "maison"),
+]
+#: (username prefix, full name prefix, roles) of the officers created in every sample commune.
+OFFICER_KINDS = [("motcua", "Cán bộ Một cửa", "one_stop"), ("chuyenvien", "Chuyên viên", "specialist"),
+                 ("lanhdao", "Lãnh đạo", "leader")]
+CITIZENS = [
+    ("014090001234", "Nguyễn Văn An", "1990-03-12", "0912345678", "Tổ 3, phường Tô Hiệu, tỉnh Sơn La"),
+    ("014195004567", "Lò Thị Bình", "1995-07-01", "0987654321", "Bản Hài, phường Chiềng An, tỉnh Sơn La"),
+    ("014088007890", "Cầm Văn Chiến", "1988-11-20", "0968112233", "Tiểu khu 2, xã Mai Sơn, tỉnh Sơn La"),
+]
+
+
+def seed_sample_data() -> bool:
+    """Insert the sample agencies, officers and citizens unless agencies already exist; True when inserted."""
+    if db.session.scalar(select(Agency.id).limit(1)) is not None:
+        return False
+    province = Agency(code=PROVINCE[0], name=PROVINCE[1], level=PROVINCE[2])
+    db.session.add_all([province, Agency(code=CENTRE[0], name=CENTRE[1], level=CENTRE[2], parent=province)])
+    password_hash = hash_password(SAMPLE_PASSWORD)
+    for code, name, slug in COMMUNES:
+        commune = Agency(code=code, name=name, level="commune", parent=province)
+        db.session.add(commune)
+        for prefix, title, roles in OFFICER_KINDS:
+            db.session.add(Officer(username=f"{prefix}.{slug}", full_name=f"{title} {name}", agency=commune,
+                                   password_hash=password_hash, roles_text=roles, must_change_password=False))
+    for personal_id, full_name, birth, phone, address in CITIZENS:
+        db.session.add(Applicant(personal_id=personal_id, full_name=full_name, birth_on=date.fromisoformat(birth),
+                                 phone=phone, address=address))
+    db.session.flush()
+    return True

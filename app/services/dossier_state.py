@@ -1,0 +1,94 @@
+"""Writing a dossier's workflow back: state JSON, status, work items, pending timers, all in one flush.
+
+Runs external service tasks first, so the saved state never parks on a task the app could finish itself.
+"""
+from datetime import datetime
+
+from sqlalchemy.orm import object_session
+
+from app.engine import DossierWorkflow
+from app.models import Dossier, DossierStatus, PendingTimerRow, WorkItem
+
+from .external_tasks import handler_for
+
+#: Session-info key: timers committed with this transaction, for the scheduler to pick up after commit.
+TIMERS_TO_SCHEDULE = "timers_to_schedule"
+
+
+def restore_workflow(dossier: Dossier) -> DossierWorkflow:
+    """Load the dossier's workflow on the process version it started on."""
+    version = dossier.process_version
+    return DossierWorkflow.restore(version.id, version.spec_json, dossier.workflow_state)
+
+
+def save_workflow(dossier: Dossier, workflow: DossierWorkflow, *, now: datetime) -> None:
+    """Run pending external tasks, then store state, status, work items and pending timers of ``dossier``.
+
+    :param now: aware UTC time of the request.
+    :raises app.engine.EngineError: the engine failed; the caller must roll back, never commit.
+    """
+    _run_external_tasks(dossier, workflow, now)
+    dossier.workflow_state = workflow.dump()
+    _apply_status(dossier, workflow, now)
+    _apply_work_items(dossier, workflow, now)
+    _apply_pending_timers(dossier, workflow)
+    session = object_session(dossier)
+    session.flush()
+    session.info.setdefault(TIMERS_TO_SCHEDULE, []).extend((t.dossier_id, t.due_at) for t in dossier.pending_timers)
+
+
+def _run_external_tasks(dossier: Dossier, workflow: DossierWorkflow, now: datetime) -> None:
+    for _ in range(50):
+        calls = workflow.started_service_tasks()
+        if not calls:
+            return
+        for call in calls:
+            workflow.complete_service_task(call.task_id, handler_for(call.topic)(dossier, dict(call.data), now=now))
+
+
+def status_of(workflow: DossierWorkflow, element_properties: dict[str, dict[str, str]]) -> DossierStatus | None:
+    """The dossier status the diagram declares for where the workflow stands.
+
+    Each user task and end event may carry ``camunda:property dossier_status``; among the ready tasks (or, once
+    nothing is ready, the end events reached) the highest national code wins, so a leader's apology task
+    (in progress) beside the result's return (handled) reads as handled. ``None`` when nothing declares one.
+    """
+    places = [t.bpmn_id for t in workflow.ready_user_tasks()] or workflow.reached_end_events()
+    names = [element_properties.get(p, {}).get("dossier_status") for p in places]
+    statuses = [DossierStatus[n] for n in names if n in DossierStatus.__members__]
+    return max(statuses, key=lambda s: s.value, default=None)
+
+
+def _apply_status(dossier: Dossier, workflow: DossierWorkflow, now: datetime) -> None:
+    status = status_of(workflow, dossier.process_version.definition["element_properties"])
+    if status is None or status is dossier.status:
+        return
+    dossier.record_event("status_changed", at=now, data={"from": dossier.status.name if dossier.status else None,
+                                                         "to": status.name, "national_code": status.value})
+    dossier.status = status
+    if status.is_final:
+        dossier.finished_at = now
+
+
+def _apply_work_items(dossier: Dossier, workflow: DossierWorkflow, now: datetime) -> None:
+    ready = {t.task_id: t for t in workflow.ready_user_tasks()}
+    for item in [w for w in dossier.work_items if w.task_id not in ready]:
+        dossier.work_items.remove(item)
+    known = {w.task_id for w in dossier.work_items}
+    for task in (t for t in ready.values() if t.task_id not in known):
+        dossier.work_items.append(WorkItem(
+            task_id=task.task_id, bpmn_id=task.bpmn_id, task_name=task.name,
+            candidate_groups=",".join(task.candidate_groups), assignee=task.assignee,
+            agency_id=dossier.handling_agency_id, form_ref=task.form_ref, opened_at=now, due_at=dossier.due_at))
+    for item in dossier.work_items:
+        item.due_at = dossier.due_at
+
+
+def _apply_pending_timers(dossier: Dossier, workflow: DossierWorkflow) -> None:
+    waiting = {t.task_id: t for t in workflow.pending_timers()}
+    for row in [r for r in dossier.pending_timers if r.task_id not in waiting]:
+        dossier.pending_timers.remove(row)
+    known = {r.task_id for r in dossier.pending_timers}
+    for timer in (t for t in waiting.values() if t.task_id not in known):
+        dossier.pending_timers.append(PendingTimerRow(task_id=timer.task_id, bpmn_id=timer.bpmn_id,
+                                                      name=timer.name, due_at=timer.due_at))

@@ -1,0 +1,122 @@
+"""Dossier verbs: submit a dossier, complete one of its work items (reception, appraisal, decision, return).
+
+Services only flush; the route (or scheduler job) commits once. ``now`` is always passed in (aware UTC).
+"""
+from datetime import datetime
+from typing import Any
+
+from app.engine import DossierWorkflow, TaskNotReadyError
+from app.models import Agency, Applicant, Dossier, DossierStatus, Officer, Procedure, WorkItem
+
+from .dossier_codes import next_dossier_code
+from .dossier_state import restore_workflow, save_workflow
+from .working_time import local_tz, reception_deadlines
+
+#: Reception outcomes of the one-stop check (ND 118/2025 Art. 17.1(c): receive, supplement, refuse).
+RECEPTION_EVENTS = {"receive": "received", "supplement": "supplement_requested", "refuse": "reception_refused"}
+APPLICANT_GROUP = "applicant"
+
+
+class DossierActionError(Exception):
+    """Base of the refusals a route maps to HTTP."""
+
+
+class NotAllowedError(DossierActionError):
+    """The user may not act on this work item (wrong agency, role, or not the dossier's applicant): HTTP 403."""
+
+
+class AlreadyHandledError(DossierActionError):
+    """The work item was completed by someone else meanwhile: HTTP 409 "already handled"."""
+
+
+def submit_dossier(procedure: Procedure, *, applicant: Applicant, handling_agency: Agency,
+                   application: dict[str, Any], now: datetime) -> Dossier:
+    """File a dossier online on the procedure's newest published version and start its workflow.
+
+    The code is issued at once by the provincial system (ND 118/2025 Art. 28.1) with the handling agency's
+    identifier and the local date of receipt by the system.
+
+    :param application: the start form's validated values (JSON-ready).
+    :param now: aware UTC time of submission.
+    :raises ValueError: the procedure has no published version.
+    :raises app.engine.EngineError: the diagram failed on its first steps (nothing is saved).
+    """
+    version = procedure.published_version
+    if version is None:
+        raise ValueError(f"procedure {procedure.code} has no published version")
+    code = next_dossier_code(handling_agency.code, now.astimezone(local_tz()).date())
+    start_data = {**application, "dossier_code": code, "procedure_code": procedure.code,
+                  "handling_agency_code": handling_agency.code, "submitted_at": now.isoformat()}
+    workflow = DossierWorkflow.start(version.id, version.spec_json, start_data)
+    dossier = Dossier(code=code, procedure=procedure, process_version=version, applicant=applicant,
+                      handling_agency=handling_agency, channel=3, status=DossierStatus.submitted,
+                      application=application, workflow_state="", submitted_at=now)
+    dossier.record_event("submitted", at=now, actor=applicant, data={"channel": "online"})
+    save_workflow(dossier, workflow, now=now)
+    return dossier
+
+
+def complete_work_item(dossier: Dossier, task_id: str, *, actor: Officer | Applicant,
+                       values: dict[str, Any], now: datetime) -> None:
+    """Complete one ready user task of ``dossier`` with validated form ``values``.
+
+    A reception check whose ``reception_outcome`` is ``receive`` starts the legal clock: ``received_at`` is
+    ``now`` and the due time is counted in working days (Civil Code 2015 Art. 147; ND 118/2025 Art. 17.3),
+    passed to the diagram as ``dossier_due_at`` and ``warning_at`` (ISO 8601 with offset) for its timers.
+
+    :raises AlreadyHandledError: the task is no longer ready.
+    :raises NotAllowedError: ``actor`` may not act on it.
+    :raises app.engine.EngineError: the diagram failed afterwards (roll back).
+    """
+    item = work_item_of(dossier, task_id)
+    ensure_may_act(actor, dossier, item)
+    data = dict(values)
+    outcome = data.get("reception_outcome")
+    if outcome == "receive":
+        data.update(_receive(dossier, now))
+    workflow = restore_workflow(dossier)
+    try:
+        workflow.complete(task_id, data)
+    except TaskNotReadyError as exc:
+        raise AlreadyHandledError("Công việc này đã được người khác xử lý.") from exc
+    dossier.record_event("task_completed", at=now, actor=actor,
+                         data={"task": item.task_name, "bpmn_id": item.bpmn_id, "values": values})
+    if outcome in RECEPTION_EVENTS:
+        dossier.record_event(RECEPTION_EVENTS[outcome], at=now, actor=actor, data=_reception_details(dossier, data))
+    save_workflow(dossier, workflow, now=now)
+
+
+def work_item_of(dossier: Dossier, task_id: str) -> WorkItem:
+    """The dossier's ready work item ``task_id``. :raises AlreadyHandledError: it is not ready any more."""
+    item = next((w for w in dossier.work_items if w.task_id == task_id), None)
+    if item is None:
+        raise AlreadyHandledError("Công việc này đã được xử lý hoặc không còn tồn tại.")
+    return item
+
+
+def ensure_may_act(actor: Officer | Applicant, dossier: Dossier, item: WorkItem) -> None:
+    """Officers act on their own agency's items of their groups; applicants on their own dossier's applicant items.
+
+    :raises NotAllowedError: otherwise.
+    """
+    if isinstance(actor, Applicant):
+        allowed = APPLICANT_GROUP in item.groups and dossier.applicant_id == actor.id
+    else:
+        allowed = (item.agency_id == actor.agency_id and bool(item.groups & actor.roles)
+                   and item.assignee in (None, "", actor.username))
+    if not allowed:
+        raise NotAllowedError("Bạn không có quyền xử lý công việc này.")
+
+
+def _receive(dossier: Dossier, now: datetime) -> dict[str, str]:
+    working_days = int(dossier.process_version.catalogue["processing_working_days"])
+    due_at, warning_at = reception_deadlines(now, working_days)
+    dossier.received_at, dossier.due_at = now, due_at
+    return {"received_at": now.isoformat(), "dossier_due_at": due_at.isoformat(), "warning_at": warning_at.isoformat()}
+
+
+def _reception_details(dossier: Dossier, data: dict[str, Any]) -> dict[str, Any]:
+    details = {key: data[key] for key in ("missing_items", "refusal_reason") if data.get(key)}
+    if dossier.due_at is not None and data.get("reception_outcome") == "receive":
+        details["due_at"] = dossier.due_at.isoformat()
+    return details

@@ -1,0 +1,44 @@
+"""Firing BPMN timers of dossiers; ``pending_timers`` rows are the truth, the scheduler only executes them."""
+from datetime import datetime
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Dossier, PendingTimerRow
+
+from .dossier_state import restore_workflow, save_workflow
+
+
+def fire_due_timers(dossier_id: int, *, now: datetime) -> int:
+    """Fire the dossier's timers due at or before ``now`` and save; idempotent.
+
+    A second call (another scheduler, the sweeper, a retried job) finds no due row and does nothing; two
+    concurrent calls are serialised by the dossier's optimistic lock (the loser gets ``StaleDataError``).
+
+    :param now: aware UTC time; SpiffWorkflow itself compares due times with the real clock.
+    :return: how many timers fired.
+    """
+    dossier = db.session.get(Dossier, dossier_id)
+    if dossier is None or not any(t.due_at <= now for t in dossier.pending_timers):
+        return 0
+    before = {t.task_id: t for t in dossier.pending_timers}
+    workflow = restore_workflow(dossier)
+    workflow.fire_due_timers()
+    still_waiting = {t.task_id for t in workflow.pending_timers()}
+    fired = [t for task_id, t in before.items() if task_id not in still_waiting]
+    for timer in fired:
+        dossier.record_event("timer_fired", at=now, data={"timer": timer.name, "bpmn_id": timer.bpmn_id,
+                                                          "due_at": timer.due_at.isoformat()})
+    save_workflow(dossier, workflow, now=now)
+    return len(fired)
+
+
+def dossiers_with_due_timers(now: datetime) -> list[int]:
+    """Ids of dossiers holding a timer due at or before ``now`` (for the sweeper and after a restart)."""
+    return list(db.session.scalars(select(PendingTimerRow.dossier_id).where(PendingTimerRow.due_at <= now)
+                                   .distinct()))
+
+
+def all_pending_timers() -> list[tuple[int, datetime]]:
+    """``(dossier_id, due_at)`` of every pending timer, to rebuild scheduler jobs at start."""
+    return [(row.dossier_id, row.due_at) for row in db.session.scalars(select(PendingTimerRow))]

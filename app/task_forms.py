@@ -1,0 +1,59 @@
+"""Glue between process versions and the Camunda Forms renderer: find a task's form, build its context."""
+import json
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import select
+
+from .camunda_forms import FormDefinition, parse_form
+from .extensions import db
+from .models import Agency, Dossier, ProcessVersion
+
+
+@lru_cache(maxsize=512)
+def _parsed(version_id: int, form_id: str, forms_json: str) -> FormDefinition | None:
+    schema = json.loads(forms_json).get(form_id)
+    return parse_form(schema, source=f"{form_id}.form") if schema else None
+
+
+def form_of(version: ProcessVersion, form_id: str | None) -> FormDefinition | None:
+    """The parsed Camunda Form ``form_id`` as deployed with ``version`` (``None`` for a task without a form)."""
+    return _parsed(version.id, form_id, version.forms_json) if form_id else None
+
+
+def start_form_of(version: ProcessVersion) -> FormDefinition | None:
+    """The citizen's filing form (``camunda:formRef`` on the start event)."""
+    return form_of(version, version.definition.get("start_form_ref"))
+
+
+def commune_options() -> list[dict[str, str]]:
+    """``[{label, value}]`` of the communes and wards that handle commune-level procedures."""
+    communes = db.session.scalars(select(Agency).where(Agency.level == "commune").order_by(Agency.name))
+    return [{"label": a.name, "value": a.code} for a in communes]
+
+
+def form_context(dossier: Dossier | None = None) -> dict[str, Any]:
+    """Data a form may read: the dossier's process variables plus option lists the app supplies."""
+    context: dict[str, Any] = {"handling_agency_options": commune_options()}
+    if dossier is not None:
+        from .services.dossier_state import restore_workflow
+        context = {**restore_workflow(dossier).data(), **context}
+    return context
+
+
+def labelled_values(form: FormDefinition | None, values: dict[str, Any]) -> list[tuple[str, Any]]:
+    """``[(label, shown value)]`` of ``values`` in the form's field order, option values shown by their label."""
+    if form is None:
+        return [(k, v) for k, v in values.items()]
+    rows = []
+    for field in form.fields:
+        if field.key in values and values[field.key] not in (None, "", []):
+            rows.append((field.label or field.key, _shown(field, values[field.key])))
+    return rows
+
+
+def _shown(field, value: Any) -> Any:
+    options = {o.value: o.label for o in (field.values or ())}
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    return options.get(value, value)

@@ -1,0 +1,34 @@
+"""What the portal and the officer pages share: completing a work item and mapping refusals to HTTP."""
+import logging
+from datetime import UTC, datetime
+
+from flask import abort, flash, redirect
+from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
+
+from .engine import EngineError
+from .extensions import db
+from .services import dossiers
+
+logger = logging.getLogger(__name__)
+
+
+def complete_or_explain(dossier, item, values: dict, done_url: str):
+    """Complete ``item`` as the current user, commit once, and redirect to ``done_url`` (303).
+
+    A task someone else completed first (already gone, or lost the optimistic-lock race) gives
+    "already handled" and changes nothing; an engine failure rolls back and answers 422 naming the element.
+    """
+    try:
+        dossiers.complete_work_item(dossier, item.task_id, actor=current_user, values=values, now=datetime.now(UTC))
+        db.session.commit()
+    except (dossiers.AlreadyHandledError, StaleDataError):
+        db.session.rollback()
+        flash("Công việc này đã được người khác xử lý; không có thay đổi nào được lưu.", "warning")
+        return redirect(done_url, 303)
+    except EngineError as exc:
+        db.session.rollback()
+        logger.exception("Dossier %s: engine failed at %s", dossier.code, exc.element_id)
+        abort(422, f"Quy trình gặp lỗi tại bước {exc.element_id or '?'}: {exc}. Không có thay đổi nào được lưu.")
+    flash("Đã hoàn thành công việc.", "success")
+    return redirect(done_url, 303)

@@ -1,0 +1,27 @@
+"""Run the embedded default: set up the SQLite database, deploy processes/, load sample data, serve.
+
+    python run.py            # http://127.0.0.1:5000  (HOST / PORT environment variables change it)
+"""
+import os
+
+from app import create_app
+from app.cli import setup_command
+from app.seed import SAMPLE_PASSWORD
+from config import DevelopmentConfig
+
+app = create_app(DevelopmentConfig)
+
+if __name__ == "__main__":
+    os.makedirs(os.path.join(os.path.dirname(__file__), "instance"), exist_ok=True)
+    with app.app_context():
+        app.test_cli_runner().invoke(setup_command, catch_exceptions=False)
+    host, port = os.environ.get("HOST", "127.0.0.1"), int(os.environ.get("PORT", "5000"))
+    print(f"""
+Một cửa Sơn La đang chạy: http://{host}:{port}/
+  Cổng dịch vụ công (công dân): http://{host}:{port}/  → Đăng nhập → VNeID (mô phỏng) → chọn công dân mẫu
+  Một cửa điện tử (cán bộ):      http://{host}:{port}/officer/
+    motcua.tohieu / chuyenvien.tohieu / lanhdao.tohieu   (Phường Tô Hiệu)
+    motcua.chiengan / chuyenvien.chiengan / lanhdao.chiengan (Phường Chiềng An)
+    mật khẩu mẫu: {SAMPLE_PASSWORD}
+""", flush=True)
+    app.run(host=host, port=port, debug=False, use_reloader=False)
