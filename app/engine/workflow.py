@@ -112,7 +112,7 @@ class DossierWorkflow:
         spec, subprocess_specs = _spec_for(version_id, spec_json)
         flow = cls(BpmnWorkflow(spec, subprocess_specs, script_engine=_ENGINE))
         flow._wf.task_tree.data.update(data)
-        flow._guarded(flow._wf.do_engine_steps)
+        flow._run_engine()
         return flow
 
     @classmethod
@@ -144,12 +144,12 @@ class DossierWorkflow:
             raise TaskNotReadyError(f"task {task_id} is not waiting for input", element_id=None)
         task.set_data(**dict(data))
         self._guarded(task.run)
-        self._guarded(self._wf.do_engine_steps)
+        self._run_engine()
 
     def fire_due_timers(self) -> None:
         """Fire every timer whose due time has passed (Spiff compares with the real clock) and run on."""
         self._guarded(self._wf.refresh_timers)
-        self._guarded(self._wf.do_engine_steps)
+        self._run_engine()
 
     def pending_timers(self) -> list[PendingTimer]:
         """Timers the workflow is waiting for, with their frozen due times."""
@@ -175,7 +175,7 @@ class DossierWorkflow:
             raise TaskNotReadyError(f"service task {task_id} is not started")
         task.set_data(**dict(result))
         self._guarded(task.complete)
-        self._guarded(self._wf.do_engine_steps)
+        self._run_engine()
 
     def reached_end_events(self) -> list[str]:
         """BPMN ids of the end events completed so far, top-level process and subprocesses alike."""
@@ -188,6 +188,18 @@ class DossierWorkflow:
             return dict(self._wf.data)
         last = self._wf.last_task
         return dict(last.data) if last is not None else dict(self._wf.task_tree.data)
+
+    def _run_engine(self) -> None:
+        """Engine steps until only user tasks, started service tasks and future timers remain.
+
+        ``do_engine_steps`` refreshes timers only at its end, so a timer already past due becomes READY there
+        without running; loop until no engine task is READY (spiffworkflow.md §3.2).
+        """
+        for _ in range(100):
+            self._guarded(self._wf.do_engine_steps)
+            if not any(not t.task_spec.manual for t in self._wf.get_tasks(state=TaskState.READY)):
+                return
+        raise EngineError("the workflow did not settle after 100 rounds of engine steps (a loop of timers?)")
 
     def _find(self, task_id: str):
         try:
