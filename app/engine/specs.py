@@ -86,14 +86,23 @@ def _the_executable_process(root, file: str):
 
 def _check_elements(process, file: str, form_ids: set[str], topics: set[str]) -> None:
     evaluator = ExpressionEvaluator()
+    ids = {el.get("id") for el in process.iter(etree.Element)}
     for element in process.iter(etree.Element):
         local = etree.QName(element).localname
         problem = _UNSUPPORTED.get(local) if etree.QName(element).namespace == BPMN else None
+        problem = problem or _reference_problem(element, local, ids)
         problem = problem or _form_problem(element, form_ids) or _topic_problem(element, local, topics)
         problem = problem or _expression_problem(element, local, evaluator)
         if problem:
             owner = element if element.get("id") else element.getparent()
             raise ProcessDefinitionError(problem, file=file, element_id=owner.get("id"), line=element.sourceline)
+
+
+def _reference_problem(element, local: str, ids: set[str]) -> str | None:
+    if local != "sequenceFlow":
+        return None
+    missing = [f"{end} {element.get(end)!r}" for end in ("sourceRef", "targetRef") if element.get(end) not in ids]
+    return f"sequence flow points to elements that do not exist: {', '.join(missing)}" if missing else None
 
 
 def _form_problem(element, form_ids: set[str]) -> str | None:

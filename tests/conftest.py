@@ -1,0 +1,69 @@
+"""Shared fixtures: an app on in-memory SQLite with the real procedures deployed and the sample data loaded."""
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from app import create_app
+from app.extensions import db
+from app.models.working_calendar import seed_official_calendar
+from app.seed import SAMPLE_PASSWORD, seed_sample_data
+from app.services.procedures import deploy_processes
+from config import BASE_DIR, TestingConfig
+
+CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+@pytest.fixture
+def app():
+    app = create_app(TestingConfig)
+    with app.app_context():
+        db.create_all()
+        seed_official_calendar()
+        seed_sample_data()
+        deploy_processes(Path(BASE_DIR / "processes"), Path(BASE_DIR / "forms"), now=datetime.now(UTC))
+        db.session.commit()
+        yield app
+        db.session.remove()
+        db.drop_all()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def csrf_token(client, url: str) -> str:
+    """GET ``url`` like a browser and return the CSRF token its form carries."""
+    page = client.get(url)
+    assert page.status_code == 200, page.status_code
+    return CSRF.search(page.get_data(as_text=True)).group(1)
+
+
+def post_form(client, url: str, data: dict, token_url: str | None = None):
+    """POST ``data`` to ``url`` with the CSRF token taken from ``token_url`` (default: ``url``)."""
+    return client.post(url, data={**data, "csrf_token": csrf_token(client, token_url or url)})
+
+
+def sign_in_officer(client, username: str):
+    response = post_form(client, "/officer/sign-in", {"username": username, "password": SAMPLE_PASSWORD})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return response
+
+
+def sign_in_citizen(client, personal_id: str):
+    response = post_form(client, "/sign-in/dev-vneid", {"personal_id": personal_id})
+    assert response.status_code == 302
+    return response
+
+
+APPLICATION = {
+    "applicant_full_name": "Nguyễn Văn An", "applicant_birth_date": "1990-03-12",
+    "applicant_personal_id": "014090001234", "applicant_phone": "0912345678",
+    "applicant_email": "an.nguyen@example.vn", "applicant_address": "Tổ 3, phường Tô Hiệu, tỉnh Sơn La",
+    "registration_type": "individual", "business_name": "Hộ kinh doanh Cà phê Tô Hiệu",
+    "handling_agency_code": "H54.10.01", "business_address": "Số 12 đường Tô Hiệu, phường Tô Hiệu",
+    "business_lines": "Kinh doanh đồ uống (5630)", "capital_vnd": "150000000", "employee_count": "3",
+    "commitment": "true",
+}
