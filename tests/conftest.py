@@ -67,3 +67,26 @@ APPLICATION = {
     "business_lines": "Kinh doanh đồ uống (5630)", "capital_vnd": "150000000", "employee_count": "3",
     "commitment": "true",
 }
+
+
+def make_app(config_class=TestingConfig, **overrides):
+    """An app whose database is set up like the ``app`` fixture's; ``overrides`` become config attributes."""
+    config = type("TestConfig", (config_class,), overrides)
+    app = create_app(config)
+    with app.app_context():
+        db.create_all()
+        seed_official_calendar()
+        seed_sample_data()
+        deploy_processes(Path(config.PROCESSES_DIR), Path(config.FORMS_DIR), now=datetime.now(UTC))
+        db.session.commit()
+    return app
+
+
+@pytest.fixture
+def file_app(tmp_path):
+    """Like ``app`` but on a SQLite file, so that several sessions and threads really run side by side."""
+    app = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'test.db'}",
+                   SQLALCHEMY_ENGINE_OPTIONS={"connect_args": {"timeout": 30}})
+    yield app
+    with app.app_context():
+        db.engine.dispose()

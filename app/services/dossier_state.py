@@ -79,7 +79,7 @@ def _apply_work_items(dossier: Dossier, workflow: DossierWorkflow, now: datetime
         dossier.work_items.append(WorkItem(
             task_id=task.task_id, bpmn_id=task.bpmn_id, task_name=task.name,
             candidate_groups=",".join(task.candidate_groups), assignee=task.assignee,
-            agency_id=dossier.handling_agency_id, form_ref=task.form_ref, opened_at=now, due_at=dossier.due_at))
+            agency=dossier.handling_agency, form_ref=task.form_ref, opened_at=now, due_at=dossier.due_at))
     for item in dossier.work_items:
         item.due_at = dossier.due_at
 

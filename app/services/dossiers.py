@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from app.engine import DossierWorkflow, TaskNotReadyError
+from app.extensions import db
 from app.models import Agency, Applicant, Dossier, DossierStatus, Officer, Procedure, WorkItem
 
 from .dossier_codes import next_dossier_code
@@ -51,6 +52,7 @@ def submit_dossier(procedure: Procedure, *, applicant: Applicant, handling_agenc
     dossier = Dossier(code=code, procedure=procedure, process_version=version, applicant=applicant,
                       handling_agency=handling_agency, channel=3, status=DossierStatus.submitted,
                       application=application, workflow_state="", submitted_at=now)
+    db.session.add(dossier)
     dossier.record_event("submitted", at=now, actor=applicant, data={"channel": "online"})
     save_workflow(dossier, workflow, now=now)
     return dossier

@@ -1,0 +1,123 @@
+"""Dossier services: codes, reception, concurrent completion, agency and role checks."""
+import threading
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.extensions import db
+from app.models import Agency, Applicant, Dossier, DossierStatus, Officer, Procedure
+from app.services import dossiers
+from app.services.dossier_codes import next_dossier_code
+from tests.conftest import APPLICATION
+
+
+def _file(now=None) -> Dossier:
+    procedure = db.session.scalar(select(Procedure))
+    applicant = db.session.scalar(select(Applicant).where(Applicant.personal_id == "014090001234"))
+    agency = db.session.scalar(select(Agency).where(Agency.code == "H54.10.01"))
+    values = {**APPLICATION, "capital_vnd": 150000000, "employee_count": 3, "commitment": True}
+    return dossiers.submit_dossier(procedure, applicant=applicant, handling_agency=agency, application=values,
+                                   now=now or datetime.now(UTC))
+
+
+def _officer(username: str) -> Officer:
+    return db.session.scalar(select(Officer).where(Officer.username == username))
+
+
+def test_dossier_codes_count_per_agency_and_restart_each_day(app):
+    assert next_dossier_code("H54.10.01", date(2026, 11, 30)) == "H54.10.01-261130-0001"
+    assert next_dossier_code("H54.10.01", date(2026, 11, 30)) == "H54.10.01-261130-0002"
+    assert next_dossier_code("H54.10.02", date(2026, 11, 30)) == "H54.10.02-261130-0001"
+    assert next_dossier_code("H54.10.01", date(2026, 12, 1)) == "H54.10.01-261201-0001"
+
+
+def test_code_uses_the_local_date_of_receipt(app):
+    dossier = _file(now=datetime(2026, 11, 29, 18, 30, tzinfo=UTC))  # 01:30 on 30/11 in Sơn La
+    assert dossier.code == "H54.10.01-261130-0001"
+
+
+def test_concurrent_receptions_never_share_a_code(file_app):
+    codes, errors = [], []
+
+    def issue():
+        with file_app.app_context():
+            try:
+                for _ in range(10):
+                    codes.append(next_dossier_code("H54.10.01", date(2026, 11, 30)))
+                    db.session.commit()
+            except Exception as exc:  # collected, so that the assertion shows it
+                errors.append(exc)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=issue) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert sorted(codes) == [f"H54.10.01-261130-{n:04d}" for n in range(1, 61)]
+
+
+def test_two_officers_completing_the_same_task_at_once(file_app):
+    with file_app.app_context():
+        dossier = _file()
+        db.session.commit()
+        dossier_id, task_id = dossier.id, dossier.work_items[0].task_id
+        db.session.remove()
+    # Two independent sessions load the same dossier before either commits, as two requests would.
+    with file_app.app_context():
+        session_a = db.session.session_factory()
+        session_b = db.session.session_factory()
+        dossier_a, dossier_b = session_a.get(Dossier, dossier_id), session_b.get(Dossier, dossier_id)
+        officer_a = session_a.scalar(select(Officer).where(Officer.username == "motcua.tohieu"))
+        officer_b = session_b.scalar(select(Officer).where(Officer.username == "motcua.tohieu"))
+        for loaded in (dossier_a, dossier_b):  # everything a request reads, read before either commits
+            assert loaded.work_items and loaded.workflow_state and loaded.process_version.spec_json
+            assert loaded.handling_agency and loaded.events and loaded.pending_timers == []
+        now = datetime.now(UTC)
+        dossiers.complete_work_item(dossier_a, task_id, actor=officer_a, values={"reception_outcome": "receive"},
+                                    now=now)
+        session_a.commit()
+        with pytest.raises(StaleDataError):
+            dossiers.complete_work_item(dossier_b, task_id, actor=officer_b,
+                                        values={"reception_outcome": "refuse", "refusal_reason": "x"}, now=now)
+            session_b.commit()
+        session_b.rollback()
+        session_a.close()
+        session_b.close()
+        stored = db.session.get(Dossier, dossier_id)
+        assert stored.status is DossierStatus.in_progress and stored.due_at is not None
+        assert [e.kind for e in stored.events].count("task_completed") == 1
+        assert [w.bpmn_id for w in stored.work_items] == ["appraise_dossier"]
+
+
+def test_completing_a_task_already_handled_is_refused(app):
+    dossier = _file()
+    task_id = dossier.work_items[0].task_id
+    dossiers.complete_work_item(dossier, task_id, actor=_officer("motcua.tohieu"),
+                                values={"reception_outcome": "receive"}, now=datetime.now(UTC))
+    with pytest.raises(dossiers.AlreadyHandledError):
+        dossiers.complete_work_item(dossier, task_id, actor=_officer("motcua.tohieu"),
+                                    values={"reception_outcome": "receive"}, now=datetime.now(UTC))
+
+
+@pytest.mark.parametrize("username", ["motcua.chiengan", "chuyenvien.tohieu", "lanhdao.tohieu"],
+                         ids=["other-agency", "wrong-role-specialist", "wrong-role-leader"])
+def test_only_the_agencys_one_stop_can_check_a_dossier(app, username):
+    dossier = _file()
+    with pytest.raises(dossiers.NotAllowedError):
+        dossiers.complete_work_item(dossier, dossier.work_items[0].task_id, actor=_officer(username),
+                                    values={"reception_outcome": "receive"}, now=datetime.now(UTC))
+    assert dossier.status is DossierStatus.submitted
+
+
+def test_reception_sets_due_time_three_working_days_later(app):
+    dossier = _file()
+    received_at = datetime(2025, 4, 25, 3, 0, tzinfo=UTC)  # Fri 25/4/2025 10:00 in Sơn La (R119 a)
+    dossiers.complete_work_item(dossier, dossier.work_items[0].task_id, actor=_officer("motcua.tohieu"),
+                                values={"reception_outcome": "receive"}, now=received_at)
+    assert dossier.received_at == received_at
+    assert dossier.due_at == datetime(2025, 4, 29, 10, 0, tzinfo=UTC)  # end of Tue 29/4 (17:00 +07)
