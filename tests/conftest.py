@@ -17,16 +17,16 @@ CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 @pytest.fixture
 def app():
-    app = create_app(TestingConfig)
+    """The app with no context pushed: each test-client request gets its own (``g`` never leaks between users)."""
+    return make_app()
+
+
+@pytest.fixture
+def ctx(app):
+    """The app with an application context pushed, for tests that call services directly."""
     with app.app_context():
-        db.create_all()
-        seed_official_calendar()
-        seed_sample_data()
-        deploy_processes(Path(BASE_DIR / "processes"), Path(BASE_DIR / "forms"), now=datetime.now(UTC))
-        db.session.commit()
         yield app
         db.session.remove()
-        db.drop_all()
 
 
 @pytest.fixture

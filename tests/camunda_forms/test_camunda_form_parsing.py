@@ -2,12 +2,13 @@
 
 import copy
 import json
+from pathlib import Path
 
 import pytest
 
 from app.camunda_forms import FormSchemaError, parse_form
 
-from conftest import DATA
+DATA = Path(__file__).parent / "data"
 
 EXAMPLE = json.loads((DATA / "hkd_dang_ky.form").read_text(encoding="utf-8"))
 
@@ -98,21 +99,21 @@ def _set(path, value):
     (lambda d: d["components"][2].pop("key"), "components[2].key", "key"),
     (_set(["components", 1, "components", 1, "validate", "pattern"], "^[0-9]{12$("),
      "components[1].components[1].validate.pattern", "biểu thức chính quy"),
-    (_set(["components", 9, "conditional", "hide"], "=hasEmployees !== true"),
-     "components[9].conditional.hide", "FEEL"),
-    (_set(["components", 9, "conditional", "hide"], "=count(items) > 1"), "components[9].conditional.hide", "hàm"),
-    (_set(["components", 9, "conditional", "hide"], "hasEmployees = false"),
-     "components[9].conditional.hide", "'='"),
+    (_set(["components", 7, "conditional", "hide"], "=hasEmployees !== true"),
+     "components[7].conditional.hide", "FEEL"),
+    (_set(["components", 7, "conditional", "hide"], "=count(items) > 1"), "components[7].conditional.hide", "hàm"),
+    (_set(["components", 7, "conditional", "hide"], "hasEmployees = false"),
+     "components[7].conditional.hide", "'='"),
     (lambda d: d["components"][2].pop("values"), "components[2].values", "values"),
     (_set(["components", 2, "valuesKey"], "options"), "components[2].values", "đúng một"),
-    (_set(["components", 5, "valuesExpression"], "=options"), "components[5].valuesExpression", "valuesExpression"),
+    (_set(["components", 4, "valuesExpression"], "=options"), "components[4].valuesExpression", "valuesExpression"),
     (_set(["components", 2, "values", 1, "value"], "individual"), "components[2].values[1].value", "trùng"),
-    (_set(["components", 5, "defaultValue"], "retail"), "components[5].defaultValue", "valuesKey"),
+    (_set(["components", 4, "defaultValue"], "retail"), "components[4].defaultValue", "valuesKey"),
     (_set(["components", 2, "defaultValue"], "company"), "components[2].defaultValue", "lựa chọn"),
-    (_set(["components", 6, "validate", "minLength"], 3), "components[6].validate.minLength", "number"),
-    (_set(["components", 6, "validate", "min"], "0"), "components[6].validate.min", "số"),
-    (_set(["components", 6, "validate", "required"], "yes"), "components[6].validate.required", "true"),
-    (_set(["components", 6, "decimalDigits"], -1), "components[6].decimalDigits", "không âm"),
+    (_set(["components", 5, "validate", "minLength"], 3), "components[5].validate.minLength", "number"),
+    (_set(["components", 5, "validate", "min"], "0"), "components[5].validate.min", "số"),
+    (_set(["components", 5, "validate", "required"], "yes"), "components[5].validate.required", "true"),
+    (_set(["components", 5, "decimalDigits"], -1), "components[5].decimalDigits", "không âm"),
     (_set(["components", 1, "components", 2, "subtype"], "week"), "components[1].components[2].subtype", "date"),
     (_set(["components", 1, "label"], "=applicantLabel"), "components[1].label", "FEEL"),
     (_set(["components", 3, "path"], None), "components[3].path", "path"),

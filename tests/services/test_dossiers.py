@@ -26,14 +26,14 @@ def _officer(username: str) -> Officer:
     return db.session.scalar(select(Officer).where(Officer.username == username))
 
 
-def test_dossier_codes_count_per_agency_and_restart_each_day(app):
+def test_dossier_codes_count_per_agency_and_restart_each_day(ctx):
     assert next_dossier_code("H54.10.01", date(2026, 11, 30)) == "H54.10.01-261130-0001"
     assert next_dossier_code("H54.10.01", date(2026, 11, 30)) == "H54.10.01-261130-0002"
     assert next_dossier_code("H54.10.02", date(2026, 11, 30)) == "H54.10.02-261130-0001"
     assert next_dossier_code("H54.10.01", date(2026, 12, 1)) == "H54.10.01-261201-0001"
 
 
-def test_code_uses_the_local_date_of_receipt(app):
+def test_code_uses_the_local_date_of_receipt(ctx):
     dossier = _file(now=datetime(2026, 11, 29, 18, 30, tzinfo=UTC))  # 01:30 on 30/11 in Sơn La
     assert dossier.code == "H54.10.01-261130-0001"
 
@@ -94,7 +94,7 @@ def test_two_officers_completing_the_same_task_at_once(file_app):
         assert [w.bpmn_id for w in stored.work_items] == ["appraise_dossier"]
 
 
-def test_completing_a_task_already_handled_is_refused(app):
+def test_completing_a_task_already_handled_is_refused(ctx):
     dossier = _file()
     task_id = dossier.work_items[0].task_id
     dossiers.complete_work_item(dossier, task_id, actor=_officer("motcua.tohieu"),
@@ -106,7 +106,7 @@ def test_completing_a_task_already_handled_is_refused(app):
 
 @pytest.mark.parametrize("username", ["motcua.chiengan", "chuyenvien.tohieu", "lanhdao.tohieu"],
                          ids=["other-agency", "wrong-role-specialist", "wrong-role-leader"])
-def test_only_the_agencys_one_stop_can_check_a_dossier(app, username):
+def test_only_the_agencys_one_stop_can_check_a_dossier(ctx, username):
     dossier = _file()
     with pytest.raises(dossiers.NotAllowedError):
         dossiers.complete_work_item(dossier, dossier.work_items[0].task_id, actor=_officer(username),
@@ -114,7 +114,7 @@ def test_only_the_agencys_one_stop_can_check_a_dossier(app, username):
     assert dossier.status is DossierStatus.submitted
 
 
-def test_reception_sets_due_time_three_working_days_later(app):
+def test_reception_sets_due_time_three_working_days_later(ctx):
     dossier = _file()
     received_at = datetime(2025, 4, 25, 3, 0, tzinfo=UTC)  # Fri 25/4/2025 10:00 in Sơn La (R119 a)
     dossiers.complete_work_item(dossier, dossier.work_items[0].task_id, actor=_officer("motcua.tohieu"),
