@@ -1,0 +1,114 @@
+"""Who may see and do what: sign-in, CSRF, agency and role boundaries on every officer and portal route."""
+import pytest
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Dossier, Officer
+from tests.conftest import APPLICATION, csrf_token, post_form, sign_in_citizen, sign_in_officer
+
+
+@pytest.fixture
+def filed(app):
+    """A dossier filed by Nguyễn Văn An with Phường Tô Hiệu; returns (code, task id of the reception check)."""
+    citizen = app.test_client()
+    sign_in_citizen(citizen, "014090001234")
+    post_form(citizen, "/procedures/1.001612/apply", APPLICATION)
+    with app.app_context():
+        dossier = db.session.scalar(select(Dossier))
+        return dossier.code, dossier.work_items[0].task_id
+
+
+@pytest.mark.parametrize("url", ["/officer/", "/officer/work-items/x", "/officer/dossiers/x"])
+def test_officer_pages_need_an_officer(app, url):
+    assert app.test_client().get(url).headers["Location"].startswith("/officer/sign-in")
+    citizen = app.test_client()
+    sign_in_citizen(citizen, "014090001234")
+    assert citizen.get(url).headers["Location"].startswith("/officer/sign-in")
+
+
+@pytest.mark.parametrize("url", ["/my-dossiers", "/procedures/1.001612/apply"])
+def test_portal_pages_need_a_citizen(app, url):
+    assert app.test_client().get(url).headers["Location"].startswith("/sign-in")
+    officer = app.test_client()
+    sign_in_officer(officer, "motcua.tohieu")
+    assert officer.get(url).status_code == 403
+
+
+def test_officer_of_another_agency_can_neither_see_nor_act(app, filed):
+    code, task_id = filed
+    other = app.test_client()
+    sign_in_officer(other, "motcua.chiengan")
+    assert code not in other.get("/officer/").get_data(as_text=True)
+    assert other.get(f"/officer/dossiers/{code}").status_code == 404
+    assert other.get(f"/officer/work-items/{task_id}").status_code == 403
+    token = csrf_token(other, "/officer/")
+    refused = other.post(f"/officer/work-items/{task_id}", data={"csrf_token": token, "reception_outcome": "receive"})
+    assert refused.status_code == 403
+    with app.app_context():
+        assert db.session.scalar(select(Dossier)).status.name == "submitted"
+
+
+def test_officer_of_the_agency_sees_the_item_in_the_inbox(app, filed):
+    code, task_id = filed
+    mine = app.test_client()
+    sign_in_officer(mine, "motcua.tohieu")
+    inbox = mine.get("/officer/").get_data(as_text=True)
+    assert code in inbox and f"/officer/work-items/{task_id}" in inbox and "Kiểm tra, tiếp nhận hồ sơ" in inbox
+    specialist = app.test_client()
+    sign_in_officer(specialist, "chuyenvien.tohieu")
+    assert code not in specialist.get("/officer/").get_data(as_text=True)
+    assert specialist.get(f"/officer/work-items/{task_id}").status_code == 403
+
+
+def test_another_citizen_cannot_open_my_dossier(app, filed):
+    code, task_id = filed
+    other = app.test_client()
+    sign_in_citizen(other, "014195004567")
+    assert other.get(f"/my-dossiers/{code}").status_code == 404
+    assert other.get(f"/my-dossiers/{code}/tasks/{task_id}").status_code == 404
+    assert code not in other.get("/my-dossiers").get_data(as_text=True)
+
+
+def test_posts_without_csrf_token_are_refused(app, filed):
+    code, task_id = filed
+    officer = app.test_client()
+    sign_in_officer(officer, "motcua.tohieu")
+    response = officer.post(f"/officer/work-items/{task_id}", data={"reception_outcome": "receive"})
+    assert response.status_code == 400
+    with app.app_context():
+        assert db.session.scalar(select(Dossier)).status.name == "submitted"
+
+
+def test_wrong_passwords_lock_the_account(app):
+    client = app.test_client()
+    for _ in range(5):
+        response = post_form(client, "/officer/sign-in", {"username": "motcua.tohieu", "password": "sai-mat-khau"})
+        assert response.status_code == 401
+    assert post_form(client, "/officer/sign-in", {"username": "motcua.tohieu",
+                                                  "password": "MotCua@2026"}).status_code == 401
+    with app.app_context():
+        officer = db.session.scalar(select(Officer).where(Officer.username == "motcua.tohieu"))
+        assert officer.locked and officer.password_hash.startswith("$argon2id$")
+
+
+def test_unknown_code_in_public_lookup_says_so(app):
+    response = app.test_client().get("/lookup?code=H54.10.01-000000-9999")
+    assert response.status_code == 404 and "Không tìm thấy hồ sơ" in response.get_data(as_text=True)
+
+
+def test_completed_task_link_says_already_handled(app, filed):
+    code, task_id = filed
+    first, second = app.test_client(), app.test_client()
+    sign_in_officer(first, "motcua.tohieu")
+    sign_in_officer(second, "motcua.tohieu")
+    second_token = csrf_token(second, f"/officer/work-items/{task_id}")  # both have the form open
+    assert post_form(first, f"/officer/work-items/{task_id}", {"reception_outcome": "receive"}).status_code == 303
+    late = second.post(f"/officer/work-items/{task_id}", data={"csrf_token": second_token,
+                                                                "reception_outcome": "refuse",
+                                                                "refusal_reason": "Thiếu giấy tờ"})
+    assert late.status_code == 303
+    assert "đã được xử lý" in second.get(late.headers["Location"]).get_data(as_text=True)
+    with app.app_context():
+        dossier = db.session.scalar(select(Dossier))
+        assert dossier.status.name == "in_progress"
+        assert [e.kind for e in dossier.events].count("task_completed") == 1
