@@ -1,0 +1,106 @@
+"""Deploying procedures: versions are immutable, unchanged content is a no-op, one bad file refuses all."""
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import Agency, Applicant, Procedure, ProcessVersion
+from app.services import dossiers
+from app.services.procedures import DeployError, deploy_processes
+from config import BASE_DIR
+from tests.conftest import APPLICATION
+
+NOW = datetime(2026, 11, 29, 8, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def designer_dirs(tmp_path):
+    """Writable copies of processes/ and forms/, as a designer's working folder."""
+    processes, forms = tmp_path / "processes", tmp_path / "forms"
+    shutil.copytree(BASE_DIR / "processes", processes)
+    shutil.copytree(BASE_DIR / "forms", forms)
+    return processes, forms
+
+
+def _versions() -> int:
+    return db.session.scalar(select(func.count(ProcessVersion.id)))
+
+
+def test_the_real_procedure_is_deployed_with_its_catalogue(ctx):
+    procedure = db.session.scalar(select(Procedure).where(Procedure.code == "1.001612"))
+    catalogue = procedure.published_version.catalogue
+    assert procedure.name == "Đăng ký thành lập hộ kinh doanh" and catalogue["processing_working_days"] == "3"
+    assert procedure.published_version.definition["start_form_ref"] == "form_application"
+
+
+def test_same_content_twice_makes_no_new_version(ctx, designer_dirs):
+    before = _versions()
+    results = deploy_processes(*designer_dirs, now=NOW)
+    assert [r.created for r in results] == [False] and _versions() == before
+
+
+def test_changed_diagram_makes_a_new_version_and_running_dossiers_keep_theirs(ctx, designer_dirs):
+    procedure = db.session.scalar(select(Procedure))
+    dossier = dossiers.submit_dossier(
+        procedure, applicant=db.session.scalar(select(Applicant)), now=NOW,
+        handling_agency=db.session.scalar(select(Agency).where(Agency.code == "H54.10.01")),
+        application={**APPLICATION, "capital_vnd": 1, "commitment": True})
+    processes, forms = designer_dirs
+    bpmn = processes / "household_business_registration.bpmn"
+    bpmn.write_text(bpmn.read_text(encoding="utf-8").replace("Thẩm định hồ sơ", "Thẩm định hồ sơ (bản 2)"),
+                    encoding="utf-8")
+    (result,) = deploy_processes(processes, forms, now=NOW)
+    assert result.created and result.version_number == 2
+    assert procedure.published_version.number == 2 and dossier.process_version.number == 1
+
+
+def test_one_bad_file_refuses_the_whole_deployment(ctx, designer_dirs):
+    processes, forms = designer_dirs
+    bpmn = processes / "household_business_registration.bpmn"
+    bpmn.write_text(bpmn.read_text(encoding="utf-8").replace("Thẩm định hồ sơ", "Thẩm định (mới)"), encoding="utf-8")
+    broken = processes / "broken.bpmn"
+    broken.write_text(bpmn.read_text(encoding="utf-8").replace(
+        'id="household_business_registration"', 'id="broken_copy"').replace(
+        'value="1.001612"', 'value="9.999999"').replace('${reception_outcome == "refuse"}', '${reception_outcome ==}'),
+        encoding="utf-8")
+    before = _versions()
+    with pytest.raises(DeployError) as caught:
+        deploy_processes(processes, forms, now=NOW)
+    (problem,) = caught.value.problems
+    assert problem.startswith("broken.bpmn:") and "flow_refuse" in problem
+    assert _versions() == before
+
+
+def test_form_that_breaks_the_schema_is_refused_with_its_path(ctx, designer_dirs):
+    processes, forms = designer_dirs
+    form = forms / "approval.form"
+    form.write_text(form.read_text(encoding="utf-8").replace('"key": "decision_reason"', '"key": "typename"'),
+                    encoding="utf-8")
+    with pytest.raises(DeployError) as caught:
+        deploy_processes(processes, forms, now=NOW)
+    assert any(p.startswith("approval.form: components") and "typename" in p for p in caught.value.problems)
+
+
+def test_missing_catalogue_facts_are_refused(ctx, designer_dirs):
+    processes, forms = designer_dirs
+    bpmn = processes / "household_business_registration.bpmn"
+    bpmn.write_text(bpmn.read_text(encoding="utf-8").replace('name="processing_working_days"', 'name="days"'),
+                    encoding="utf-8")
+    with pytest.raises(DeployError, match="processing_working_days"):
+        deploy_processes(processes, forms, now=NOW)
+
+
+def test_cli_deploy_prints_what_it_did(app):
+    result = app.test_cli_runner().invoke(args=["procedures", "deploy"])
+    assert result.exit_code == 0 and "1.001612 v1 unchanged" in result.output
+
+
+def test_cli_deploy_refusal_exits_non_zero_with_the_line(app, tmp_path, designer_dirs):
+    processes, forms = designer_dirs
+    (processes / "bad.bpmn").write_text("<bpmn:definitions", encoding="utf-8")
+    app.config.update(PROCESSES_DIR=str(processes), FORMS_DIR=str(forms))
+    result = app.test_cli_runner().invoke(args=["procedures", "deploy"])
+    assert result.exit_code == 1 and "bad.bpmn:1: -: not well-formed XML" in result.output
