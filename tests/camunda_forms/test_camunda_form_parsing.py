@@ -145,10 +145,22 @@ def test_invalid_json_is_a_schema_error():
     ({"type": "textfield", "key": "applicant.name"}, {"type": "textfield", "key": "applicant"}),
     ({"type": "textfield", "key": "applicant"}, {"type": "textfield", "key": "applicant.name"}),
     ({"type": "dynamiclist", "path": "members", "components": []}, {"type": "textfield", "key": "members"}),
+    ({"type": "dynamiclist", "path": "members", "components": []}, {"type": "textfield", "key": "members.name"}),
+    ({"type": "dynamiclist", "path": "members", "components": [{"type": "textfield", "key": "name"}]},
+     {"type": "group", "path": "members", "components": []}),
 ])
 def test_keys_and_paths_may_not_overlap(make_form, first, second):
     with pytest.raises(FormSchemaError, match="components\\[1\\]"):
         make_form(first, second)
+
+
+def test_list_children_and_groups_inside_lists_are_keyed_per_row(make_form):
+    form = make_form({"type": "dynamiclist", "path": "owners", "components": [
+        {"type": "textfield", "key": "name"},
+        {"type": "group", "path": "contact", "components": [{"type": "textfield", "key": "phone"}]}]},
+        {"type": "textfield", "key": "name"})
+    assert [(f.key, f.list_path) for f in form.fields] == [("name", "owners"), ("contact.phone", "owners"),
+                                                           ("name", None)]
 
 
 def test_groups_may_share_a_path_and_flat_groups_add_nothing(make_form):
