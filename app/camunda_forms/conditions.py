@@ -22,12 +22,13 @@ Anything else (function calls, ``in``, ``between``, lists, ``if``/``for`` …) r
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from simpleeval import SimpleEval
+from simpleeval import InvalidExpression, SimpleEval
 
 from .feel_semantics import FUNCTIONS, OPERATORS, lookup
 
@@ -69,12 +70,18 @@ class Expression:
     def evaluate(self, *scopes: Mapping[str, Any]) -> Any:
         """Evaluate against ``scopes``, searched in order for each name or dotted path.
 
+        A failure at run time (data that :mod:`simpleeval` refuses, such as a callable, or an
+        overflow) gives ``None``, as form-js treats a failing expression as not met.
+
         :param scopes: mappings of variable name to value; nested mappings serve dotted paths.
         :return: a plain Python value (``None`` for FEEL ``null``).
         """
         functions = dict(FUNCTIONS, _var=lambda path: lookup(path, scopes))
         evaluator = SimpleEval(operators=OPERATORS, functions=functions, names={})
-        return evaluator.eval(self.python, previously_parsed=self._node)
+        try:
+            return evaluator.eval(self.python, previously_parsed=self._node)
+        except (InvalidExpression, ArithmeticError, TypeError, ValueError):
+            return None
 
     def is_true(self, *scopes: Mapping[str, Any]) -> bool:
         """Return True only when the expression evaluates to FEEL ``true`` (as form-js does)."""

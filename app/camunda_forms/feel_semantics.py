@@ -10,6 +10,8 @@ import ast
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from .values import get_path
+
 __all__ = ["FUNCTIONS", "OPERATORS", "lookup"]
 
 _MISSING = object()
@@ -18,18 +20,10 @@ _MISSING = object()
 def lookup(path: str, scopes: tuple[Mapping[str, Any], ...]) -> Any:
     """Return the value of dotted ``path`` in the first scope that has it, else None (FEEL null)."""
     for scope in scopes:
-        value = _get_path(scope, path)
+        value = get_path(scope, path, _MISSING)
         if value is not _MISSING:
             return value
     return None
-
-
-def _get_path(data: Any, path: str) -> Any:
-    for part in path.split("."):
-        if not isinstance(data, Mapping) or part not in data:
-            return _MISSING
-        data = data[part]
-    return data
 
 
 def _is_number(value: Any) -> bool:

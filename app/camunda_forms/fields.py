@@ -228,10 +228,11 @@ def _default_value(item: Mapping[str, Any], field: Field) -> Any:
         raise FormSchemaError("", "defaultValue", "không dùng được cùng valuesKey")
     if not _default_value_fits(field.type, value):
         raise FormSchemaError("", "defaultValue", f"sai kiểu dữ liệu cho thành phần {field.type!r}")
-    allowed = {option.value for option in field.values or ()}
-    chosen = value if field.type in MULTI_TYPES else [value] if field.values is not None else []
-    if any(choice not in allowed for choice in chosen):
-        raise FormSchemaError("", "defaultValue", "không nằm trong danh sách lựa chọn")
+    if field.values is not None:
+        allowed = {option.value for option in field.values}
+        chosen = value if field.type in MULTI_TYPES else [value]
+        if any(choice not in allowed for choice in chosen):
+            raise FormSchemaError("", "defaultValue", "không nằm trong danh sách lựa chọn")
     return value
 
 

@@ -109,6 +109,7 @@ class Field:
         """Return the allowed options: the static ``values``, or ``context[values_key]``.
 
         A ``valuesKey`` entry may be ``{"label", "value"}`` or a bare scalar (label = value).
+
         :param context: the workflow data of the task.
         :return: options in display order; empty when the context lacks the key.
         """

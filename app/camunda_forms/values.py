@@ -18,11 +18,13 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .schema import Field, FormDefinition
 
-__all__ = ["MAX_LIST_ROWS", "delete_path", "display_values", "get_path", "getlist", "initial_values", "list_rows", "raw_values_from", "set_path"]
+__all__ = [
+    "MAX_LIST_ROWS", "delete_path", "display_values", "get_path", "getlist", "initial_values", "list_rows",
+    "raw_values_from", "set_path", "to_raw",
+]
 
 #: Rows of a dynamic list beyond this index are ignored (protects against huge submissions).
 MAX_LIST_ROWS = 100
-_MISSING = object()
 #: Types a browser omits from the submission when nothing is ticked.
 _ABSENT_MEANS_EMPTY = frozenset({"checkbox", "checklist", "taglist"})
 
@@ -36,11 +38,6 @@ def get_path(data: Any, path: str | None, default: Any = None) -> Any:
             return default
         data = data[part]
     return data
-
-
-def has_path(data: Any, path: str) -> bool:
-    """Return whether ``path`` exists in the nested mapping ``data``."""
-    return get_path(data, path, _MISSING) is not _MISSING
 
 
 def set_path(data: dict, path: str, value: Any) -> None:

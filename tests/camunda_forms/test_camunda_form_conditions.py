@@ -84,3 +84,8 @@ def test_attribute_names_reach_only_mapping_keys():
     expression = compile_expression("=applicant.__class__")
     assert expression.evaluate(DATA) is None
     assert "_var('applicant.__class__')" in expression.python
+
+
+def test_data_the_evaluator_refuses_gives_null_instead_of_an_error():
+    assert compile_expression("=module = null").evaluate({"module": pytest}) is None
+    assert not compile_expression("=module != null").is_true({"module": pytest})

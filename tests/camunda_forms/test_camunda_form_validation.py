@@ -229,6 +229,18 @@ def test_dynamic_list_rows_are_renumbered_and_validated(example_form, example_co
     assert raw["members.1.name"] == "Lò Văn Tú" and "members.5.name" not in raw
 
 
+def test_groups_and_conditions_inside_list_rows(make_form):
+    form = make_form({"type": "dynamiclist", "path": "owners", "components": [
+        {"type": "checkbox", "key": "hasPhone"},
+        {"type": "group", "path": "contact", "components": [
+            {"type": "textfield", "key": "phone", "conditional": {"hide": "=hasPhone != true"},
+             "validate": {"required": True}}]}]})
+    values, errors = submit(form, [("owners.0.hasPhone", "true"), ("owners.0.contact.phone", ""),
+                                   ("owners.1.contact.phone", "0912345678")])
+    assert values == {"owners": [{"hasPhone": True, "contact": {"phone": ""}}, {"hasPhone": False}]}
+    assert errors == {"owners.0.contact.phone": [REQUIRED]}
+
+
 def test_file_pickers_read_only_the_references_given_by_the_caller(example_form, example_context,
                                                                    example_submission):
     example_submission.add("attachments", "files::someone-elses")
