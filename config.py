@@ -29,10 +29,9 @@ class Config:
 
 
 class DevelopmentConfig(Config):
-    """`python run.py`: embedded SQLite, sample data, scheduler in-process, VNeID stand-in."""
+    """`python run.py`: embedded SQLite, sample data, VNeID stand-in (run.py starts the scheduler after setup)."""
 
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-secret-key-not-for-production")
-    SCHEDULER_ENABLED = os.environ.get("SCHEDULER_ENABLED", "1") == "1"
     ENVIRONMENT = "development"
     DEV_IDENTITY_PROVIDER = True
 

@@ -6,6 +6,7 @@ import os
 
 from app import create_app
 from app.cli import setup_command
+from app.scheduler import init_scheduler
 from app.seed import SAMPLE_PASSWORD
 from config import DevelopmentConfig
 
@@ -14,7 +15,12 @@ app = create_app(DevelopmentConfig)
 if __name__ == "__main__":
     os.makedirs(os.path.join(os.path.dirname(__file__), "instance"), exist_ok=True)
     with app.app_context():
-        app.test_cli_runner().invoke(setup_command, catch_exceptions=False)
+        result = app.test_cli_runner().invoke(setup_command)
+    print(result.output, end="")
+    if result.exit_code != 0:
+        raise SystemExit(result.exit_code)
+    if os.environ.get("SCHEDULER_ENABLED", "1") == "1" and "scheduler" not in app.extensions:
+        init_scheduler(app)  # after setup: it rebuilds its jobs from the pending_timers table
     host, port = os.environ.get("HOST", "127.0.0.1"), int(os.environ.get("PORT", "5000"))
     print(f"""
 Một cửa Sơn La đang chạy: http://{host}:{port}/

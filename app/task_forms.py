@@ -42,18 +42,26 @@ def form_context(dossier: Dossier | None = None) -> dict[str, Any]:
 
 
 def labelled_values(form: FormDefinition | None, values: dict[str, Any]) -> list[tuple[str, Any]]:
-    """``[(label, shown value)]`` of ``values`` in the form's field order, option values shown by their label."""
+    """``[(label, shown text)]`` of ``values`` in the form's field order, for read-only pages.
+
+    Options show their label (static values or the app's option lists), dates ``dd/mm/yyyy``, numbers with
+    Vietnamese thousands separators, booleans Có/Không.
+    """
     if form is None:
-        return [(k, v) for k, v in values.items()]
-    rows = []
-    for field in form.fields:
-        if field.key in values and values[field.key] not in (None, "", []):
-            rows.append((field.label or field.key, _shown(field, values[field.key])))
-    return rows
+        return [(key, value) for key, value in values.items()]
+    context = form_context()
+    return [(field.label or field.key, _shown(field, values[field.key], context)) for field in form.fields
+            if values.get(field.key) not in (None, "", [])]
 
 
-def _shown(field, value: Any) -> Any:
-    options = {o.value: o.label for o in (field.values or ())}
+def _shown(field, value: Any, context: dict[str, Any]) -> Any:
+    labels = {o.value: o.label for o in field.options(context)} if field.values or field.values_key else {}
     if isinstance(value, bool):
         return "Có" if value else "Không"
-    return options.get(value, value)
+    if isinstance(value, list):
+        return ", ".join(str(labels.get(v, v)) for v in value)
+    if isinstance(value, int | float) and not labels:
+        return f"{value:,}".replace(",", ".")
+    if field.type == "datetime" and isinstance(value, str) and len(value) == 10:
+        return f"{value[8:10]}/{value[5:7]}/{value[0:4]}"
+    return labels.get(value, value)
