@@ -2,13 +2,15 @@
 import logging
 from datetime import UTC, datetime
 
-from flask import abort, flash, redirect
+from flask import abort, flash, redirect, render_template, request
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
 from .engine import EngineError
 from .extensions import db
+from .camunda_forms import validate_submission
 from .services import dossiers
+from .task_forms import form_context, form_of
 
 logger = logging.getLogger(__name__)
 
@@ -32,3 +34,21 @@ def complete_or_explain(dossier, item, values: dict, done_url: str):
         abort(422, f"Quy trình gặp lỗi tại bước {exc.element_id or '?'}: {exc}. Không có thay đổi nào được lưu.")
     flash("Đã hoàn thành công việc.", "success")
     return redirect(done_url, 303)
+
+
+def work_item_page(dossier, item, *, template: str, done_url: str, **page):
+    """GET shows the work item's Camunda Form; POST validates it and completes the item.
+
+    Invalid input re-renders the form (HTTP 400) with the messages next to the fields and everything typed kept.
+
+    :param page: extra template variables.
+    """
+    form, context = form_of(dossier.process_version, item.form_ref), form_context(dossier)
+    values, errors = {}, {}
+    if request.method == "POST":
+        values, errors = validate_submission(form, request.form, context) if form else ({}, {})
+        if not errors:
+            return complete_or_explain(dossier, item, values, done_url)
+        values = request.form.to_dict(flat=False)
+    return render_template(template, dossier=dossier, item=item, form=form, values=values, errors=errors,
+                           context=context, **page), 400 if errors else 200

@@ -10,7 +10,7 @@ from app.extensions import db
 from app.models.working_calendar import seed_official_calendar
 from app.seed import SAMPLE_PASSWORD, seed_sample_data
 from app.services.procedures import deploy_processes
-from config import BASE_DIR, TestingConfig
+from config import TestingConfig
 
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 

@@ -6,12 +6,11 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
 from app.auth import officer_required, verify_password
-from app.camunda_forms import validate_submission
 from app.extensions import db
 from app.models import Dossier, Officer, WorkItem
 from app.services import dossiers
-from app.task_forms import form_context, form_of, labelled_values, start_form_of
-from app.work_item_views import complete_or_explain
+from app.task_forms import labelled_values, start_form_of
+from app.work_item_views import work_item_page
 
 from . import bp
 from .forms import SignInForm
@@ -63,16 +62,8 @@ def work_item(task_id):
         dossiers.ensure_may_act(current_user, dossier, item)
     except dossiers.NotAllowedError as exc:
         abort(403, str(exc))
-    form, context = form_of(dossier.process_version, item.form_ref), form_context(dossier)
-    values, errors = {}, {}
-    if request.method == "POST":
-        values, errors = validate_submission(form, request.form, context) if form else ({}, {})
-        if not errors:
-            return complete_or_explain(dossier, item, values, url_for("officer.dossier_detail", code=dossier.code))
-        values = request.form.to_dict(flat=False)
-    return render_template("officer/work_item.html", dossier=dossier, item=item, form=form, values=values,
-                           errors=errors, context=context, application=_application(dossier)), \
-        400 if errors else 200
+    return work_item_page(dossier, item, template="officer/work_item.html", application=_application(dossier),
+                          done_url=url_for("officer.dossier_detail", code=dossier.code))
 
 
 @bp.get("/dossiers/<code>")

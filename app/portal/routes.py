@@ -10,8 +10,8 @@ from app.camunda_forms import validate_submission
 from app.extensions import db
 from app.models import Agency, Applicant, Dossier, Procedure
 from app.services import dossiers
-from app.work_item_views import complete_or_explain
-from app.task_forms import form_context, form_of, labelled_values, start_form_of
+from app.task_forms import form_context, labelled_values, start_form_of
+from app.work_item_views import work_item_page
 
 from . import bp
 from .forms import DevSignInForm, LookupForm
@@ -89,15 +89,8 @@ def my_task(code, task_id):
         return redirect(url_for("portal.my_dossier", code=code), 303)
     except dossiers.NotAllowedError as exc:
         abort(403, str(exc))
-    form, context = form_of(dossier.process_version, item.form_ref), form_context(dossier)
-    values, errors = {}, {}
-    if request.method == "POST":
-        values, errors = validate_submission(form, request.form, context) if form else ({}, {})
-        if not errors:
-            return complete_or_explain(dossier, item, values, url_for("portal.my_dossier", code=code))
-        values = request.form.to_dict(flat=False)
-    return render_template("portal/task.html", dossier=dossier, item=item, form=form, values=values,
-                           errors=errors, context=context), 400 if errors else 200
+    return work_item_page(dossier, item, template="portal/task.html",
+                          done_url=url_for("portal.my_dossier", code=code))
 
 
 @bp.get("/lookup")

@@ -1,7 +1,6 @@
 """Deploying procedures: versions are immutable, unchanged content is a no-op, one bad file refuses all."""
 import shutil
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
