@@ -3,7 +3,7 @@ from flask import Flask
 
 from config import Config, validate_config
 
-from .extensions import csrf, db, login
+from .extensions import csrf, db, login, migrate
 
 
 def create_app(config_class: type = Config) -> Flask:
@@ -15,6 +15,7 @@ def create_app(config_class: type = Config) -> Flask:
     app.config.from_object(config_class)
     validate_config(app.config)
     db.init_app(app)
+    migrate.init_app(app, db)
     csrf.init_app(app)
     login.init_app(app)
     _register_blueprints(app)

@@ -5,6 +5,7 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from flask_migrate import upgrade
 
 from .extensions import db
 from .models.working_calendar import seed_official_calendar
@@ -23,8 +24,8 @@ def deploy_command():
 
 @click.command("setup")
 def setup_command():
-    """Create the database, load the 2025–2026 working calendar and sample data, deploy the procedures."""
-    db.create_all()
+    """Migrate the database to the newest schema, load the 2025–2026 working calendar and sample data, deploy."""
+    upgrade()
     seed_official_calendar()
     if seed_sample_data():
         click.echo("Đã tạo dữ liệu mẫu (cơ quan, cán bộ, công dân).")

@@ -103,3 +103,22 @@ def test_cli_deploy_refusal_exits_non_zero_with_the_line(app, tmp_path, designer
     app.config.update(PROCESSES_DIR=str(processes), FORMS_DIR=str(forms))
     result = app.test_cli_runner().invoke(args=["procedures", "deploy"])
     assert result.exit_code == 1 and "bad.bpmn:1: -: not well-formed XML" in result.output
+
+
+def test_migrations_build_exactly_the_models_schema(tmp_path):
+    """`flask setup` migrates with Alembic; the migrations must match the models (no pending autogenerate diff)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from flask_migrate import upgrade
+
+    from app import create_app
+    from config import TestingConfig
+
+    config = type("MigratedConfig", (TestingConfig,), {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'm.db'}"})
+    app = create_app(config)
+    with app.app_context():
+        upgrade()
+        with db.engine.connect() as connection:
+            diff = compare_metadata(MigrationContext.configure(connection), db.metadata)
+        db.engine.dispose()
+    assert diff == []
