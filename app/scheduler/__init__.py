@@ -46,7 +46,9 @@ def schedule_timer(scheduler, app, dossier_id: int, due_at: datetime) -> None:
     """(Re)place the job of a dossier so that it runs at its earliest pending ``due_at`` (aware UTC)."""
     job_id = f"dossier:{dossier_id}"
     existing = scheduler.get_job(job_id)
-    if existing is not None and existing.next_run_time is not None and existing.next_run_time <= due_at:
+    # Before start() APScheduler 3 jobs have no next_run_time yet; their trigger's run_date is the plan.
+    planned = getattr(existing, "next_run_time", None) or getattr(getattr(existing, "trigger", None), "run_date", None)
+    if planned is not None and planned <= due_at:
         return
     scheduler.add_job(jobs.fire_timer, "date", run_date=due_at, args=[app, dossier_id], id=job_id,
                       replace_existing=True, misfire_grace_time=None, coalesce=True)

@@ -6,11 +6,11 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Agency, Applicant, Dossier, Procedure
+from app.models import Agency, Applicant, Dossier, Officer, Procedure
 from app.scheduler import init_scheduler, stop_scheduler
 from app.services import dossiers, timers
 from config import BASE_DIR
-from tests.conftest import make_app
+from tests.conftest import APPLICATION, make_app
 
 DATA = BASE_DIR / "tests" / "data"
 
@@ -88,3 +88,28 @@ def test_firing_twice_is_harmless(timer_app):
         db.session.commit()
         assert timers.fire_due_timers(dossier_id, now=datetime.now(UTC)) == 0
         assert [e.kind for e in db.session.get(Dossier, dossier_id).events].count("timer_fired") == 1
+
+
+def test_restart_with_several_timers_per_dossier_keeps_the_earliest(tmp_path):
+    """A received dossier waits for two timers (due soon, overdue); restarting must plan its job at the first."""
+    app = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'two.db'}")
+    with app.app_context():
+        procedure = db.session.scalar(select(Procedure).where(Procedure.code == "1.001612"))
+        dossier = dossiers.submit_dossier(
+            procedure, applicant=db.session.scalar(select(Applicant)), now=datetime.now(UTC),
+            handling_agency=db.session.scalar(select(Agency).where(Agency.code == "H54.10.01")),
+            application={**APPLICATION, "capital_vnd": 1, "commitment": True})
+        officer = db.session.scalar(select(Officer).where(Officer.username == "motcua.tohieu"))
+        dossiers.complete_work_item(dossier, dossier.work_items[0].task_id, actor=officer,
+                                    values={"reception_outcome": "receive"}, now=datetime.now(UTC))
+        db.session.commit()
+        earliest = min(t.due_at for t in dossier.pending_timers)
+        assert len(dossier.pending_timers) == 2
+        dossier_id = dossier.id
+    try:
+        scheduler = init_scheduler(app)
+        assert scheduler.get_job(f"dossier:{dossier_id}").next_run_time == earliest
+    finally:
+        stop_scheduler(app)
+        with app.app_context():
+            db.engine.dispose()
