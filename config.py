@@ -23,6 +23,7 @@ class Config:
     ENVIRONMENT = "production"  # production | development | testing
     DEV_IDENTITY_PROVIDER = False  # development stand-in for VNeID; never in production
     LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))  # failed officer logins before lockout
+    LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))  # minutes a lockout lasts
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SQLALCHEMY_ENGINE_OPTIONS = {"connect_args": {"timeout": 15}} if SQLALCHEMY_DATABASE_URI.startswith("sqlite") else {}

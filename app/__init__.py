@@ -21,8 +21,10 @@ def create_app(config_class: type = Config) -> Flask:
     _register_blueprints(app)
     _register_cli(app)
     from . import auth  # noqa: F401  (user loader)
+    from .errors import register_error_pages
     from .templating import register_template_helpers
     register_template_helpers(app)
+    register_error_pages(app)
     if app.config["SCHEDULER_ENABLED"]:
         from .scheduler import init_scheduler
         init_scheduler(app)

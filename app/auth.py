@@ -1,5 +1,6 @@
 """Sign-in plumbing shared by both faces: the user loader, password hashing, role checks."""
 from functools import wraps
+from urllib.parse import urlsplit
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
@@ -56,3 +57,18 @@ def applicant_required(view):
             return redirect(url_for("portal.sign_in", next=request.full_path))
         return view(*args, **kwargs)
     return wrapped
+
+
+def safe_next_url(prefix: str = "/") -> str | None:
+    """The ``next`` query argument when it is a local path under ``prefix``, else ``None`` (no open redirects).
+
+    Browsers drop tabs and newlines and read backslashes as slashes, so ``/\\t/evil.example`` would leave the
+    site: such targets are refused along with anything that has a scheme or a host.
+    """
+    target = request.args.get("next", "")
+    if any(ch < " " or ch == "\\" for ch in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not parts.path.startswith(prefix) or parts.path.startswith("//"):
+        return None
+    return target

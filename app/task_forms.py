@@ -32,13 +32,36 @@ def commune_options() -> list[dict[str, str]]:
     return [{"label": a.name, "value": a.code} for a in communes]
 
 
-def form_context(dossier: Dossier | None = None) -> dict[str, Any]:
-    """Data a form may read: the dossier's process variables plus option lists the app supplies."""
+def form_context(dossier: Dossier | None = None, bpmn_id: str | None = None) -> dict[str, Any]:
+    """Data a form may read: the dossier's process variables plus option lists the app supplies.
+
+    A task met again in a loop (the reception check after a supplement) starts blank for the fields it filled
+    the first time, so an old answer is never sent again by accident.
+    """
     context: dict[str, Any] = {"handling_agency_options": commune_options()}
-    if dossier is not None:
-        from .services.dossier_state import restore_workflow
-        context = {**restore_workflow(dossier).data(), **context}
-    return context
+    if dossier is None:
+        return context
+    from .services.dossier_state import restore_workflow
+    data = restore_workflow(dossier).data()
+    for event in dossier.events:
+        if event.kind == "task_completed" and bpmn_id and event.data.get("bpmn_id") == bpmn_id:
+            for key in event.data.get("values", {}):
+                data.pop(key, None)
+    return {**data, **context}
+
+
+def completed_steps(dossier: Dossier) -> list[dict[str, Any]]:
+    """What each completed work item recorded, oldest first, labelled by its form: for the next officer to read.
+
+    :return: ``[{"task", "actor", "at", "rows": [(label, shown value)]}]``.
+    """
+    steps = []
+    for event in dossier.events:
+        if event.kind == "task_completed":
+            form = form_of(dossier.process_version, event.data.get("form_ref"))
+            steps.append({"task": event.data.get("task"), "actor": event.actor_label, "at": event.at,
+                          "rows": labelled_values(form, event.data.get("values", {}))})
+    return steps
 
 
 def labelled_values(form: FormDefinition | None, values: dict[str, Any]) -> list[tuple[str, Any]]:

@@ -16,5 +16,6 @@ def register_template_helpers(app: Flask) -> None:
     """Register filters used by every template."""
     app.add_template_filter(local_datetime, "localdt")
     app.add_template_filter(lambda v: local_datetime(v, "%d/%m/%Y"), "localdate")
+    app.add_template_filter(lambda v: local_datetime(datetime.fromisoformat(v)) if v else "", "isodt")
     app.add_template_global(lambda name: DossierStatus[name].label if name in DossierStatus.__members__ else name,
                             "status_label")

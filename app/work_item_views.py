@@ -10,7 +10,7 @@ from .engine import EngineError
 from .extensions import db
 from .camunda_forms import validate_submission
 from .services import dossiers
-from .task_forms import form_context, form_of
+from .task_forms import completed_steps, form_context, form_of
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +28,10 @@ def complete_or_explain(dossier, item, values: dict, done_url: str):
         db.session.rollback()
         flash("Công việc này đã được người khác xử lý; không có thay đổi nào được lưu.", "warning")
         return redirect(done_url, 303)
+    except dossiers.RuleViolationError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(request.url, 303)
     except EngineError as exc:
         db.session.rollback()
         logger.exception("Dossier %s: engine failed at %s", dossier.code, exc.element_id)
@@ -43,7 +47,7 @@ def work_item_page(dossier, item, *, template: str, done_url: str, **page):
 
     :param page: extra template variables.
     """
-    form, context = form_of(dossier.process_version, item.form_ref), form_context(dossier)
+    form, context = form_of(dossier.process_version, item.form_ref), form_context(dossier, item.bpmn_id)
     values, errors = {}, {}
     if request.method == "POST":
         values, errors = validate_submission(form, request.form, context) if form else ({}, {})
@@ -51,4 +55,4 @@ def work_item_page(dossier, item, *, template: str, done_url: str, **page):
             return complete_or_explain(dossier, item, values, done_url)
         values = request.form.to_dict(flat=False)
     return render_template(template, dossier=dossier, item=item, form=form, values=values, errors=errors,
-                           context=context, **page), 400 if errors else 200
+                           context=context, steps=completed_steps(dossier), **page), 400 if errors else 200

@@ -13,6 +13,7 @@ from app.services.procedures import deploy_processes
 from config import TestingConfig
 
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+HIDDEN = re.compile(r'<input type="hidden" name="([a-z_]+)" value="([^"]*)"')
 
 
 @pytest.fixture
@@ -41,9 +42,17 @@ def csrf_token(client, url: str) -> str:
     return CSRF.search(page.get_data(as_text=True)).group(1)
 
 
+def hidden_fields(client, url: str) -> dict[str, str]:
+    """GET ``url`` like a browser and return its hidden form fields (CSRF token, one-time submission key)."""
+    page = client.get(url)
+    assert page.status_code == 200, page.status_code
+    html = page.get_data(as_text=True)
+    return {**dict(HIDDEN.findall(html)), "csrf_token": CSRF.search(html).group(1)}
+
+
 def post_form(client, url: str, data: dict, token_url: str | None = None):
-    """POST ``data`` to ``url`` with the CSRF token taken from ``token_url`` (default: ``url``)."""
-    return client.post(url, data={**data, "csrf_token": csrf_token(client, token_url or url)})
+    """POST ``data`` to ``url`` with the hidden fields of the page at ``token_url`` (default: ``url``)."""
+    return client.post(url, data={**hidden_fields(client, token_url or url), **data})
 
 
 def sign_in_officer(client, username: str):

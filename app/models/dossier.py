@@ -69,6 +69,8 @@ class Dossier(db.Model):
     applicant: Mapped[Applicant] = relationship()
     handling_agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
     handling_agency: Mapped[Agency] = relationship(foreign_keys=[handling_agency_id])
+    #: One-time key of the filing form, so a double tap or a replayed POST files one dossier, not two.
+    submission_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     #: National channel code: 1 counter, 2 postal, 3 online.
     channel: Mapped[int] = mapped_column(default=3)
     status: Mapped[DossierStatus] = mapped_column(Enum(DossierStatus, native_enum=False, length=30))

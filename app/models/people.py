@@ -29,8 +29,12 @@ class Officer(UserMixin, db.Model):
     #: Comma-separated roles from :data:`OFFICER_ROLES`.
     roles_text: Mapped[str] = mapped_column(String(200), default="")
     must_change_password: Mapped[bool] = mapped_column(default=True)
+    #: Consecutive failed sign-ins since the last success or lockout.
     failed_logins: Mapped[int] = mapped_column(default=0)
+    #: Locked by an administrator (departure, compromise: seed Art. 19.6) until unlocked.
     locked: Mapped[bool] = mapped_column(default=False)
+    #: UTC end of a temporary lockout after repeated failed sign-ins.
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     @property
     def roles(self) -> set[str]:

@@ -1,15 +1,15 @@
 """Officer routes: sign-in, inbox, work item form, dossier page. Every route checks agency and role."""
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
-from app.auth import officer_required, verify_password
+from app.auth import officer_required, safe_next_url, verify_password
 from app.extensions import db
 from app.models import Dossier, Officer, WorkItem
 from app.services import dossiers
-from app.task_forms import labelled_values, start_form_of
+from app.task_forms import completed_steps, labelled_values, start_form_of
 from app.work_item_views import work_item_page
 
 from . import bp
@@ -18,18 +18,20 @@ from .forms import SignInForm
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 def sign_in():
-    """Sign an officer in; repeated failures lock the account (seed Art. 19)."""
+    """Sign an officer in; repeated failures lock the account for a while (seed Art. 19)."""
     form = SignInForm()
     if form.validate_on_submit():
+        now = datetime.now(UTC)
         officer = db.session.scalar(select(Officer).where(Officer.username == form.username.data.strip()))
-        if officer is not None and not officer.locked and verify_password(officer.password_hash, form.password.data):
-            officer.failed_logins = 0
+        if officer is not None and _may_sign_in(officer, now) and verify_password(officer.password_hash,
+                                                                                  form.password.data):
+            officer.failed_logins, officer.locked_until = 0, None
             db.session.commit()
             login_user(officer)
-            target = request.args.get("next", "")
-            return redirect(target if target.startswith("/officer") else url_for("officer.inbox"))
-        _count_failure(officer)
-        flash("Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đã bị khóa.", "error")
+            return redirect(safe_next_url("/officer/") or url_for("officer.inbox"))
+        _count_failure(officer, now)
+        flash("Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đang bị tạm khóa do nhập sai nhiều lần.",
+              "error")
         return render_template("officer/sign_in.html", form=form), 401
     return render_template("officer/sign_in.html", form=form), 400 if request.method == "POST" else 200
 
@@ -74,7 +76,7 @@ def dossier_detail(code):
     if dossier is None or dossier.handling_agency_id != current_user.agency_id:
         abort(404, "Không tìm thấy hồ sơ trong cơ quan của bạn.")
     return render_template("officer/dossier.html", dossier=dossier, application=_application(dossier),
-                           my_roles=current_user.roles)
+                           my_roles=current_user.roles, steps=completed_steps(dossier))
 
 
 def _agency_items() -> list[WorkItem]:
@@ -88,9 +90,15 @@ def _application(dossier: Dossier) -> list[tuple[str, object]]:
     return labelled_values(start_form_of(dossier.process_version), dossier.application)
 
 
-def _count_failure(officer: Officer | None) -> None:
-    if officer is None:
+def _may_sign_in(officer: Officer, now: datetime) -> bool:
+    return not officer.locked and (officer.locked_until is None or officer.locked_until <= now)
+
+
+def _count_failure(officer: Officer | None, now: datetime) -> None:
+    if officer is None or not _may_sign_in(officer, now):
         return
     officer.failed_logins += 1
-    officer.locked = officer.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]
+    if officer.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
+        officer.failed_logins = 0
+        officer.locked_until = now + timedelta(minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"])
     db.session.commit()

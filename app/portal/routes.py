@@ -1,11 +1,14 @@
 """Portal routes: thin handlers (parse, one service call, commit once, map errors to HTTP)."""
+import re
+import uuid
 from datetime import UTC, datetime
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
-from app.auth import applicant_required
+from app.auth import applicant_required, safe_next_url
 from app.camunda_forms import validate_submission
 from app.extensions import db
 from app.models import Agency, Applicant, Dossier, Procedure
@@ -38,22 +41,16 @@ def procedure_detail(code):
 def file_dossier(code):
     """File a dossier online with the procedure's start form."""
     procedure = _procedure_or_404(code)
-    form, context = start_form_of(procedure.published_version), form_context()
+    form, context = start_form_of(procedure.published_version), {**form_context(), **_identity(current_user)}
     values, errors = {}, {}
     if request.method == "POST":
         values, errors = validate_submission(form, request.form, context)
         if not errors:
-            agency = db.session.scalar(select(Agency).where(Agency.code == values.get("handling_agency_code")))
-            if agency is None:
-                abort(400, "Không xác định được cơ quan giải quyết.")
-            dossier = dossiers.submit_dossier(procedure, applicant=current_user, handling_agency=agency,
-                                              application=values, now=datetime.now(UTC))
-            db.session.commit()
-            flash(f"Đã nộp hồ sơ. Mã hồ sơ của bạn: {dossier.code}", "success")
-            return redirect(url_for("portal.my_dossier", code=dossier.code))
+            return _submit(procedure, values, request.form.get("submission_key", ""))
         values = request.form.to_dict(flat=False)
-    return render_template("portal/apply.html", procedure=procedure, form=form, values=values or
-                           _prefill(current_user), errors=errors, context=context), 400 if errors else 200
+    return render_template("portal/apply.html", procedure=procedure, form=form, values=values or _prefill(current_user),
+                           errors=errors, context=context, submission_key=request.form.get("submission_key")
+                           or uuid.uuid4().hex), 400 if errors else 200
 
 
 @bp.get("/my-dossiers")
@@ -71,9 +68,11 @@ def my_dossier(code):
     """Show one of my dossiers: status, due date, history, and anything I am asked to do."""
     dossier = _my_dossier_or_404(code)
     version = dossier.process_version
+    requests = [e.data.get("missing_items") for e in dossier.events if e.kind == "supplement_requested"]
     return render_template("portal/my_dossier.html", dossier=dossier,
                            application=labelled_values(start_form_of(version), dossier.application),
-                           my_items=[w for w in dossier.work_items if dossiers.APPLICANT_GROUP in w.groups])
+                           my_items=[w for w in dossier.work_items if dossiers.APPLICANT_GROUP in w.groups],
+                           request_text=requests[-1] if requests else None)
 
 
 @bp.route("/my-dossiers/<code>/tasks/<task_id>", methods=["GET", "POST"])
@@ -99,7 +98,7 @@ def lookup():
     form = LookupForm(request.args)
     dossier = None
     if form.code.data:
-        dossier = db.session.scalar(select(Dossier).where(Dossier.code == form.code.data.strip()))
+        dossier = db.session.scalar(select(Dossier).where(Dossier.code == form.code.data.strip().upper()))
     return render_template("portal/lookup.html", form=form, dossier=dossier,
                            searched=bool(form.code.data)), 404 if form.code.data and dossier is None else 200
 
@@ -124,7 +123,7 @@ def dev_sign_in():
         applicant.last_login_at = datetime.now(UTC)
         db.session.commit()
         login_user(applicant)
-        return redirect(_safe_next() or url_for("portal.my_dossiers"))
+        return redirect(safe_next_url() or url_for("portal.my_dossiers"))
     return render_template("portal/dev_sign_in.html", form=form), 400 if request.method == "POST" else 200
 
 
@@ -133,6 +132,28 @@ def sign_out():
     """Sign out."""
     logout_user()
     return redirect(url_for("portal.index"))
+
+
+def _submit(procedure: Procedure, values: dict, submission_key: str):
+    """File once per form: a double tap or a replayed POST with the same key lands on the first dossier."""
+    if not re.fullmatch(r"[0-9a-f]{32}", submission_key):
+        abort(400, "Biểu mẫu không hợp lệ, vui lòng tải lại trang.")
+    earlier = db.session.scalar(select(Dossier).where(Dossier.submission_key == submission_key))
+    if earlier is not None and earlier.applicant_id == current_user.id:
+        return redirect(url_for("portal.my_dossier", code=earlier.code))
+    agency = db.session.scalar(select(Agency).where(Agency.code == values.get("handling_agency_code")))
+    if agency is None or earlier is not None:
+        abort(400, "Không xác định được cơ quan giải quyết." if agency is None else "Biểu mẫu không hợp lệ.")
+    try:
+        dossier = dossiers.submit_dossier(procedure, applicant=current_user, handling_agency=agency,
+                                          application=values, now=datetime.now(UTC), submission_key=submission_key)
+        db.session.commit()
+    except IntegrityError:  # the same key committed a moment ago by a parallel request
+        db.session.rollback()
+        earlier = db.session.scalar(select(Dossier).where(Dossier.submission_key == submission_key))
+        return redirect(url_for("portal.my_dossier", code=earlier.code))
+    flash(f"Đã nộp hồ sơ. Mã hồ sơ của bạn: {dossier.code}", "success")
+    return redirect(url_for("portal.my_dossier", code=dossier.code))
 
 
 def _procedure_or_404(code) -> Procedure:
@@ -149,12 +170,12 @@ def _my_dossier_or_404(code) -> Dossier:
     return dossier
 
 
-def _prefill(applicant: Applicant) -> dict[str, str]:
+def _identity(applicant: Applicant) -> dict[str, str]:
+    """What VNeID vouches for; the filing form shows these fields read-only and the server keeps these values."""
     return {"applicant_full_name": applicant.full_name, "applicant_personal_id": applicant.personal_id,
-            "applicant_birth_date": applicant.birth_on.isoformat() if applicant.birth_on else "",
-            "applicant_phone": applicant.phone or "", "applicant_address": applicant.address or ""}
+            "applicant_birth_date": applicant.birth_on.isoformat() if applicant.birth_on else ""}
 
 
-def _safe_next() -> str | None:
-    target = request.args.get("next", "")
-    return target if target.startswith("/") and not target.startswith("//") else None
+def _prefill(applicant: Applicant) -> dict[str, str]:
+    return {**_identity(applicant), "applicant_phone": applicant.phone or "", "applicant_address": applicant.address
+            or ""}

@@ -15,7 +15,11 @@ from .working_time import local_tz, reception_deadlines
 
 #: Reception outcomes of the one-stop check (ND 118/2025 Art. 17.1(c): receive, supplement, refuse).
 RECEPTION_EVENTS = {"receive": "received", "supplement": "supplement_requested", "refuse": "reception_refused"}
+#: A leader's decision field (``decision``: approve / refuse, with ``decision_reason``) is recorded on its own.
+DECISIONS = ("approve", "refuse")
 APPLICANT_GROUP = "applicant"
+SUPPLEMENT_ONCE = ("Chỉ được yêu cầu bổ sung, hoàn thiện hồ sơ một lần (Nghị định 118/2025/NĐ-CP, Điều 11 "
+                   "khoản 2 điểm c). Nếu hồ sơ vẫn chưa đầy đủ, hãy từ chối tiếp nhận và nêu rõ lý do.")
 
 
 class DossierActionError(Exception):
@@ -30,14 +34,19 @@ class AlreadyHandledError(DossierActionError):
     """The work item was completed by someone else meanwhile: HTTP 409 "already handled"."""
 
 
+class RuleViolationError(DossierActionError):
+    """The action breaks a legal rule (e.g. a second supplement request); the message cites the rule."""
+
+
 def submit_dossier(procedure: Procedure, *, applicant: Applicant, handling_agency: Agency,
-                   application: dict[str, Any], now: datetime) -> Dossier:
+                   application: dict[str, Any], now: datetime, submission_key: str | None = None) -> Dossier:
     """File a dossier online on the procedure's newest published version and start its workflow.
 
     The code is issued at once by the provincial system (ND 118/2025 Art. 28.1) with the handling agency's
     identifier and the local date of receipt by the system.
 
     :param application: the start form's validated values (JSON-ready).
+    :param submission_key: the filing form's one-time key (unique: a second dossier with it cannot be stored).
     :param now: aware UTC time of submission.
     :raises ValueError: the procedure has no published version.
     :raises app.engine.EngineError: the diagram failed on its first steps (nothing is saved).
@@ -51,7 +60,7 @@ def submit_dossier(procedure: Procedure, *, applicant: Applicant, handling_agenc
     workflow = DossierWorkflow.start(version.id, version.spec_json, start_data)
     dossier = Dossier(code=code, procedure=procedure, process_version=version, applicant=applicant,
                       handling_agency=handling_agency, channel=3, status=DossierStatus.submitted,
-                      application=application, workflow_state="", submitted_at=now)
+                      application=application, workflow_state="", submitted_at=now, submission_key=submission_key)
     db.session.add(dossier)
     dossier.record_event("submitted", at=now, actor=applicant, data={"channel": "online"})
     save_workflow(dossier, workflow, now=now)
@@ -65,27 +74,39 @@ def complete_work_item(dossier: Dossier, task_id: str, *, actor: Officer | Appli
     A reception check whose ``reception_outcome`` is ``receive`` starts the legal clock: ``received_at`` is
     ``now`` and the due time is counted in working days (Civil Code 2015 Art. 147; ND 118/2025 Art. 17.3),
     passed to the diagram as ``dossier_due_at`` and ``warning_at`` (ISO 8601 with offset) for its timers.
+    A supplement may be requested only once (ND 118/2025 Art. 11.2(c)).
 
     :raises AlreadyHandledError: the task is no longer ready.
     :raises NotAllowedError: ``actor`` may not act on it.
+    :raises RuleViolationError: a second supplement request.
     :raises app.engine.EngineError: the diagram failed afterwards (roll back).
     """
     item = work_item_of(dossier, task_id)
     ensure_may_act(actor, dossier, item)
     data = dict(values)
-    outcome = data.get("reception_outcome")
-    if outcome == "receive":
+    if data.get("reception_outcome") == "supplement" and any(e.kind == "supplement_requested"
+                                                              for e in dossier.events):
+        raise RuleViolationError(SUPPLEMENT_ONCE)
+    if data.get("reception_outcome") == "receive":
         data.update(_receive(dossier, now))
     workflow = restore_workflow(dossier)
     try:
         workflow.complete(task_id, data)
     except TaskNotReadyError as exc:
         raise AlreadyHandledError("Công việc này đã được người khác xử lý.") from exc
-    dossier.record_event("task_completed", at=now, actor=actor,
-                         data={"task": item.task_name, "bpmn_id": item.bpmn_id, "values": values})
+    _record_completion(dossier, item, actor, data, values, now)
+    save_workflow(dossier, workflow, now=now)
+
+
+def _record_completion(dossier: Dossier, item: WorkItem, actor, data: dict, values: dict, now: datetime) -> None:
+    dossier.record_event("task_completed", at=now, actor=actor, data={
+        "task": item.task_name, "bpmn_id": item.bpmn_id, "form_ref": item.form_ref, "values": values})
+    outcome = data.get("reception_outcome")
     if outcome in RECEPTION_EVENTS:
         dossier.record_event(RECEPTION_EVENTS[outcome], at=now, actor=actor, data=_reception_details(dossier, data))
-    save_workflow(dossier, workflow, now=now)
+    if data.get("decision") in DECISIONS:
+        dossier.record_event("decision_recorded", at=now, actor=actor, data={
+            "decision": data["decision"], "reason": data.get("decision_reason") or ""})
 
 
 def work_item_of(dossier: Dossier, task_id: str) -> WorkItem:

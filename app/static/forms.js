@@ -22,4 +22,10 @@
     form.addEventListener('change', function () { refresh(form); });
     refresh(form);
   });
+  // One tap files one dossier: the button is disabled once the form is sent (the server also dedupes).
+  document.querySelectorAll('form.one-shot').forEach(function (form) {
+    form.addEventListener('submit', function () {
+      form.querySelectorAll('button[type=submit]').forEach(function (b) { b.disabled = true; });
+    });
+  });
 })();

@@ -1,4 +1,6 @@
 """Who may see and do what: sign-in, CSRF, agency and role boundaries on every officer and portal route."""
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from sqlalchemy import select
 
@@ -79,16 +81,28 @@ def test_posts_without_csrf_token_are_refused(app, filed):
         assert db.session.scalar(select(Dossier)).status.name == "submitted"
 
 
-def test_wrong_passwords_lock_the_account(app):
+def test_wrong_passwords_lock_the_account_for_a_while(app):
     client = app.test_client()
     for _ in range(5):
         response = post_form(client, "/officer/sign-in", {"username": "motcua.tohieu", "password": "sai-mat-khau"})
         assert response.status_code == 401
-    assert post_form(client, "/officer/sign-in", {"username": "motcua.tohieu",
-                                                  "password": "MotCua@2026"}).status_code == 401
+    right = {"username": "motcua.tohieu", "password": "MotCua@2026"}
+    assert post_form(client, "/officer/sign-in", right).status_code == 401
     with app.app_context():
         officer = db.session.scalar(select(Officer).where(Officer.username == "motcua.tohieu"))
-        assert officer.locked and officer.password_hash.startswith("$argon2id$")
+        assert officer.locked_until is not None and officer.password_hash.startswith("$argon2id$")
+        officer.locked_until = datetime.now(UTC) - timedelta(seconds=1)  # the lockout has run out
+        db.session.commit()
+    assert post_form(client, "/officer/sign-in", right).status_code == 302
+
+
+@pytest.mark.parametrize("target", ["//evil.example/x", "/%09/evil.example/x", "https://evil.example/",
+                                    "/\\evil.example", "javascript:alert(1)"])
+def test_sign_in_never_redirects_off_site(app, target):
+    client = app.test_client()
+    url = f"/sign-in/dev-vneid?next={target}"
+    response = client.post(url, data={"personal_id": "014090001234", "csrf_token": csrf_token(client, url)})
+    assert response.headers["Location"] == "/my-dossiers"
 
 
 def test_unknown_code_in_public_lookup_says_so(app):

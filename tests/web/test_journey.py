@@ -112,3 +112,39 @@ def test_reception_refusal_ends_the_dossier(app):
     assert s.status is DossierStatus.not_received and s.work_items == {} and s.finished_at is not None
     assert ("reception_refused", {"refusal_reason": "Ngành nghề kinh doanh bị cấm."}) in s.events
     assert "Ngành nghề kinh doanh bị cấm." in citizen.get(f"/my-dossiers/{s.code}").get_data(as_text=True)
+
+
+def test_second_supplement_request_is_refused_and_decisions_reach_the_citizen(app):
+    citizen = app.test_client()
+    sign_in_citizen(citizen, "014090001234")
+    post_form(citizen, "/procedures/1.001612/apply", APPLICATION)
+    officer_completes(app, "motcua.tohieu", "check_dossier",
+                      {"reception_outcome": "supplement", "missing_items": "Văn bản ủy quyền"})
+    s = snapshot(app)
+    post_form(citizen, f"/my-dossiers/{s.code}/tasks/{s.work_items['submit_supplement']}",
+              {"supplement_note": "Đã nộp văn bản ủy quyền", "supplement_confirmation": "true"})
+
+    officer = app.test_client()
+    sign_in_officer(officer, "motcua.tohieu")
+    recheck = f"/officer/work-items/{snapshot(app).work_items['check_dossier']}"
+    page = officer.get(recheck).get_data(as_text=True)
+    assert "Đã nộp văn bản ủy quyền" in page  # the citizen's answer is shown to the officer
+    assert "checked" not in page.split('value="supplement"')[1][:40]  # the old answer is not pre-selected
+    refused = post_form(officer, recheck, {"reception_outcome": "supplement", "missing_items": "Lần hai"})
+    assert refused.status_code == 303
+    assert "Chỉ được yêu cầu bổ sung" in officer.get(refused.headers["Location"]).get_data(as_text=True)
+    assert snapshot(app).status is DossierStatus.submitted
+
+    officer_completes(app, "motcua.tohieu", "check_dossier", {"reception_outcome": "receive"})
+    officer_completes(app, "chuyenvien.tohieu", "appraise_dossier",
+                      {"appraisal_opinion": "Tên hộ kinh doanh trùng tên đã đăng ký.", "proposal": "refuse"})
+    leader = app.test_client()
+    sign_in_officer(leader, "lanhdao.tohieu")
+    approval = leader.get(f"/officer/work-items/{snapshot(app).work_items['approve_dossier']}")
+    assert "Tên hộ kinh doanh trùng tên đã đăng ký." in approval.get_data(as_text=True)
+    officer_completes(app, "lanhdao.tohieu", "approve_dossier",
+                      {"decision": "refuse", "decision_reason": "Tên hộ kinh doanh bị trùng."})
+    s = snapshot(app)
+    assert ("decision_recorded", {"decision": "refuse", "reason": "Tên hộ kinh doanh bị trùng."}) in s.events
+    mine = citizen.get(f"/my-dossiers/{s.code}").get_data(as_text=True)
+    assert "từ chối giải quyết" in mine and "Tên hộ kinh doanh bị trùng." in mine

@@ -1,8 +1,8 @@
 """Initial schema: agencies, people, procedures, process versions, dossiers, events, work items, timers, calendar, code sequences
 
-Revision ID: a0b733356816
+Revision ID: 6d5566e7cf65
 Revises: 
-Create Date: 2026-11-29 14:59:31.794973
+Create Date: 2026-11-29 15:08:42.413502
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'a0b733356816'
+revision = '6d5566e7cf65'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -78,6 +78,7 @@ def upgrade():
     sa.Column('must_change_password', sa.Boolean(), nullable=False),
     sa.Column('failed_logins', sa.Integer(), nullable=False),
     sa.Column('locked', sa.Boolean(), nullable=False),
+    sa.Column('locked_until', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['agency_id'], ['agencies.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('username')
@@ -106,6 +107,7 @@ def upgrade():
     sa.Column('process_version_id', sa.Integer(), nullable=False),
     sa.Column('applicant_id', sa.Integer(), nullable=False),
     sa.Column('handling_agency_id', sa.Integer(), nullable=False),
+    sa.Column('submission_key', sa.String(length=64), nullable=True),
     sa.Column('channel', sa.Integer(), nullable=False),
     sa.Column('status', sa.Enum('submitted', 'received', 'not_received', 'in_progress', 'awaiting_supplement', 'awaiting_payment', 'withdrawal_requested', 'stopped', 'handled', 'result_returned', name='dossierstatus', native_enum=False, length=30), nullable=False),
     sa.Column('application', sa.JSON(), nullable=False),
@@ -120,7 +122,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['procedure_id'], ['procedures.id'], ),
     sa.ForeignKeyConstraint(['process_version_id'], ['process_versions.id'], ),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('code')
+    sa.UniqueConstraint('code'),
+    sa.UniqueConstraint('submission_key')
     )
     op.create_table('dossier_events',
     sa.Column('id', sa.Integer(), nullable=False),
