@@ -1,6 +1,5 @@
 """Glue between process versions and the Camunda Forms renderer: find a task's form, build its context."""
 import json
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import select
@@ -10,15 +9,21 @@ from .extensions import db
 from .models import Agency, Dossier, ProcessVersion
 
 
-@lru_cache(maxsize=512)
-def _parsed(version_id: int, form_id: str, forms_json: str) -> FormDefinition | None:
-    schema = json.loads(forms_json).get(form_id)
-    return parse_form(schema, source=f"{form_id}.form") if schema else None
+_FORMS: dict[tuple[str, str], FormDefinition | None] = {}
 
 
 def form_of(version: ProcessVersion, form_id: str | None) -> FormDefinition | None:
-    """The parsed Camunda Form ``form_id`` as deployed with ``version`` (``None`` for a task without a form)."""
-    return _parsed(version.id, form_id, version.forms_json) if form_id else None
+    """The parsed Camunda Form ``form_id`` as deployed with ``version`` (``None`` for a task without a form).
+
+    Parsed once per version content (versions are immutable), so the deferred ``forms_json`` is rarely read.
+    """
+    if not form_id:
+        return None
+    key = (version.content_hash, form_id)
+    if key not in _FORMS:
+        schema = json.loads(version.forms_json).get(form_id)
+        _FORMS[key] = parse_form(schema, source=f"{form_id}.form") if schema else None
+    return _FORMS[key]
 
 
 def start_form_of(version: ProcessVersion) -> FormDefinition | None:

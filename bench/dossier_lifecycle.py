@@ -69,6 +69,7 @@ AGENCY = "H54.10.01"
 CITIZEN = "014090001234"
 RUNS = 3
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+HIDDEN = re.compile(r'<input type="hidden" name="([a-z_]+)" value="([^"]*)"')
 FILED = re.compile(r"/my-dossiers/([^/?#]+)$")
 
 #: Raw form posts, as a browser sends them (same as tests/conftest.py and tests/web/test_journey.py).
@@ -239,17 +240,19 @@ class HttpBench:
     def _count(self, *_args):
         self.statements += 1
 
-    def _token(self, client, url: str) -> str:
+    def _hidden(self, client, url: str) -> dict[str, str]:
+        """The page's hidden fields, as a browser sends them (CSRF token, one-time submission key)."""
         started = time.perf_counter()
         page = client.get(url)
         self.get_seconds += time.perf_counter() - started
         self.requests += 1
         if page.status_code != 200:
             raise RuntimeError(f"GET {url}: {page.status_code}")
-        return CSRF.search(page.get_data(as_text=True)).group(1)
+        html = page.get_data(as_text=True)
+        return {**dict(HIDDEN.findall(html)), "csrf_token": CSRF.search(html).group(1)}
 
     def _post(self, client, url: str, data: dict, expected: int):
-        data = {**data, "csrf_token": self._token(client, url)}
+        data = {**self._hidden(client, url), **data}
         started = time.perf_counter()
         response = client.post(url, data=data)
         self.post_seconds += time.perf_counter() - started
@@ -283,7 +286,7 @@ class EngineBench:
         with app.app_context():
             procedure = db.session.scalar(select(Procedure).where(Procedure.code == PROCEDURE))
             version = procedure.published_version
-            self.version_id, self.spec_json = version.id, version.spec_json
+            self.spec_key, self.spec_json = version.content_hash, version.spec_json
             now = datetime.now(UTC)
             due_at, warning_at = reception_deadlines(now, int(version.catalogue["processing_working_days"]))
         self.start_data = {**values[""], "dossier_code": f"{AGENCY}-000000-0001", "procedure_code": PROCEDURE,
@@ -298,11 +301,11 @@ class EngineBench:
         wf.complete(task.task_id, self.data[bpmn_id])
 
     def one_dossier(self, persist: bool) -> None:
-        wf = DossierWorkflow.start(self.version_id, self.spec_json, self.start_data)
+        wf = DossierWorkflow.start(self.spec_key, lambda: self.spec_json, self.start_data)
         state = wf.dump() if persist else None
         for bpmn_id, _, _ in STEPS:
             if persist:
-                wf = DossierWorkflow.restore(self.version_id, self.spec_json, state)
+                wf = DossierWorkflow.restore(self.spec_key, lambda: self.spec_json, state)
                 if bpmn_id == "appraise_dossier":
                     self.sizes["appraisal"] = len(state.encode())
             self._complete(wf, bpmn_id)

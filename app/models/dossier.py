@@ -4,8 +4,8 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Enum, ForeignKey, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, Enum, ForeignKey, String, Text, exists, select
+from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
 from app.extensions import db
 
@@ -64,11 +64,11 @@ class Dossier(db.Model):
     procedure_id: Mapped[int] = mapped_column(ForeignKey("procedures.id"))
     procedure: Mapped[Procedure] = relationship()
     process_version_id: Mapped[int] = mapped_column(ForeignKey("process_versions.id"))
-    process_version: Mapped[ProcessVersion] = relationship()
+    process_version: Mapped[ProcessVersion] = relationship(lazy="joined")
     applicant_id: Mapped[int] = mapped_column(ForeignKey("applicants.id"))
     applicant: Mapped[Applicant] = relationship()
     handling_agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
-    handling_agency: Mapped[Agency] = relationship(foreign_keys=[handling_agency_id])
+    handling_agency: Mapped[Agency] = relationship(foreign_keys=[handling_agency_id], lazy="joined")
     #: One-time key of the filing form, so a double tap or a replayed POST files one dossier, not two.
     submission_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     #: National channel code: 1 counter, 2 postal, 3 online.
@@ -93,16 +93,30 @@ class Dossier(db.Model):
 
     events: Mapped[list["DossierEvent"]] = relationship(back_populates="dossier", order_by="DossierEvent.id",
                                                          cascade="all, delete-orphan")
-    work_items: Mapped[list["WorkItem"]] = relationship(back_populates="dossier", cascade="all, delete-orphan")  # noqa: F821
+    # Every save rewrites these two, so they are loaded with the dossier (one extra SELECT each, not per row).
+    work_items: Mapped[list["WorkItem"]] = relationship(back_populates="dossier", cascade="all, delete-orphan",  # noqa: F821
+                                                        lazy="selectin")
     pending_timers: Mapped[list["PendingTimerRow"]] = relationship(back_populates="dossier",  # noqa: F821
-                                                                   cascade="all, delete-orphan")
+                                                                   cascade="all, delete-orphan", lazy="selectin")
 
     def record_event(self, kind: str, *, at: datetime, actor: Officer | Applicant | None = None,
                      data: dict[str, Any] | None = None) -> "DossierEvent":
-        """Append one audit-trail entry (the history officers and applicants see)."""
-        event = DossierEvent(kind=kind, at=at, actor_label=_actor_label(actor), data=data or {})
-        self.events.append(event)
+        """Append one audit-trail entry (the history officers and applicants see).
+
+        Setting the event's ``dossier`` and adding it to the session does not load the whole history.
+        """
+        event = DossierEvent(dossier=self, kind=kind, at=at, actor_label=_actor_label(actor), data=data or {})
+        session = object_session(self)
+        if session is not None:
+            session.add(event)
         return event
+
+    def has_event(self, kind: str) -> bool:
+        """Whether the history holds an event of ``kind`` (one query; the history is not loaded)."""
+        session = object_session(self)
+        if session is None or self.id is None:
+            return any(e.kind == kind for e in self.events)
+        return session.scalar(select(exists().where(DossierEvent.dossier_id == self.id, DossierEvent.kind == kind)))
 
 
 def _actor_label(actor) -> str | None:

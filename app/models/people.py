@@ -25,7 +25,7 @@ class Officer(UserMixin, db.Model):
     full_name: Mapped[str] = mapped_column(String(120))
     password_hash: Mapped[str] = mapped_column(String(200))
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
-    agency: Mapped[Agency] = relationship()
+    agency: Mapped[Agency] = relationship(lazy="joined")
     #: Comma-separated roles from :data:`OFFICER_ROLES`.
     roles_text: Mapped[str] = mapped_column(String(200), default="")
     must_change_password: Mapped[bool] = mapped_column(default=True)

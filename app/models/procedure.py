@@ -1,5 +1,6 @@
 """Procedures and their immutable process versions (processes are data: architecture.md)."""
 import json
+from functools import lru_cache
 from datetime import datetime
 from typing import Any
 
@@ -9,6 +10,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.extensions import db
 
 from .types import UTCDateTime
+
+
+@lru_cache(maxsize=256)
+def _parsed_definition(content_hash: str, definition_json: str) -> dict[str, Any]:
+    return json.loads(definition_json)
 
 
 class Procedure(db.Model):
@@ -45,13 +51,13 @@ class ProcessVersion(db.Model):
     #: sha256 of the BPMN bytes and the forms it uses: same content, same version.
     content_hash: Mapped[str] = mapped_column(String(64))
     source_file: Mapped[str] = mapped_column(String(200))
-    bpmn_xml: Mapped[str] = mapped_column(Text)
+    bpmn_xml: Mapped[str] = mapped_column(Text, deferred=True)
     #: SpiffWorkflow spec (top process and subprocesses), serialized once for all dossiers of the version.
-    spec_json: Mapped[str] = mapped_column(Text)
+    spec_json: Mapped[str] = mapped_column(Text, deferred=True)
     #: JSON: catalogue facts, start form, element properties (see ``engine.ParsedProcess``).
     definition_json: Mapped[str] = mapped_column(Text)
     #: JSON object form id → Camunda Forms schema used by this version.
-    forms_json: Mapped[str] = mapped_column(Text)
+    forms_json: Mapped[str] = mapped_column(Text, deferred=True)
     #: UTC time of deployment.
     deployed_at: Mapped[datetime] = mapped_column(UTCDateTime())
     #: UTC time of publication; ``None`` while a draft.
@@ -59,7 +65,8 @@ class ProcessVersion(db.Model):
 
     @property
     def definition(self) -> dict[str, Any]:
-        return json.loads(self.definition_json)
+        """Catalogue facts, start form and element properties (parsed once per content, versions never change)."""
+        return _parsed_definition(self.content_hash, self.definition_json)
 
     @property
     def catalogue(self) -> dict[str, str]:

@@ -18,7 +18,7 @@ TIMERS_TO_SCHEDULE = "timers_to_schedule"
 def restore_workflow(dossier: Dossier) -> DossierWorkflow:
     """Load the dossier's workflow on the process version it started on."""
     version = dossier.process_version
-    return DossierWorkflow.restore(version.id, version.spec_json, dossier.workflow_state)
+    return DossierWorkflow.restore(version.content_hash, lambda: version.spec_json, dossier.workflow_state)
 
 
 def save_workflow(dossier: Dossier, workflow: DossierWorkflow, *, now: datetime) -> None:
@@ -27,12 +27,13 @@ def save_workflow(dossier: Dossier, workflow: DossierWorkflow, *, now: datetime)
     :param now: aware UTC time of the request.
     :raises app.engine.EngineError: the engine failed; the caller must roll back, never commit.
     """
-    _run_external_tasks(dossier, workflow, now)
-    dossier.workflow_state = workflow.dump()
-    _apply_status(dossier, workflow, now)
-    _apply_work_items(dossier, workflow, now)
-    _apply_pending_timers(dossier, workflow)
     session = object_session(dossier)
+    with session.no_autoflush:  # one flush at the end, so the dossier row is updated (and versioned) once
+        _run_external_tasks(dossier, workflow, now)
+        dossier.workflow_state = workflow.dump()
+        _apply_status(dossier, workflow, now)
+        _apply_work_items(dossier, workflow, now)
+        _apply_pending_timers(dossier, workflow)
     session.flush()
     session.info.setdefault(TIMERS_TO_SCHEDULE, []).extend((t.dossier_id, t.due_at) for t in dossier.pending_timers)
 

@@ -57,7 +57,7 @@ def submit_dossier(procedure: Procedure, *, applicant: Applicant, handling_agenc
     code = next_dossier_code(handling_agency.code, now.astimezone(local_tz()).date())
     start_data = {**application, "dossier_code": code, "procedure_code": procedure.code,
                   "handling_agency_code": handling_agency.code, "submitted_at": now.isoformat()}
-    workflow = DossierWorkflow.start(version.id, version.spec_json, start_data)
+    workflow = DossierWorkflow.start(version.content_hash, lambda: version.spec_json, start_data)
     dossier = Dossier(code=code, procedure=procedure, process_version=version, applicant=applicant,
                       handling_agency=handling_agency, channel=3, status=DossierStatus.submitted,
                       application=application, workflow_state="", submitted_at=now, submission_key=submission_key)
@@ -84,8 +84,7 @@ def complete_work_item(dossier: Dossier, task_id: str, *, actor: Officer | Appli
     item = work_item_of(dossier, task_id)
     ensure_may_act(actor, dossier, item)
     data = dict(values)
-    if data.get("reception_outcome") == "supplement" and any(e.kind == "supplement_requested"
-                                                              for e in dossier.events):
+    if data.get("reception_outcome") == "supplement" and dossier.has_event("supplement_requested"):
         raise RuleViolationError(SUPPLEMENT_ONCE)
     if data.get("reception_outcome") == "receive":
         data.update(_receive(dossier, now))

@@ -15,7 +15,7 @@ def parsed():
 
 
 def test_parser_keeps_what_stock_spiff_drops(parsed):
-    wf = DossierWorkflow.start(101, parsed.spec_json, {"remind_at": _in(3600)})
+    wf = DossierWorkflow.start("two_step", lambda: parsed.spec_json, {"remind_at": _in(3600)})
     (task,) = wf.ready_user_tasks()
     assert (task.bpmn_id, task.candidate_groups, task.assignee) == ("review", ("specialist", "leader"), "${reviewer}")
     assert parsed.catalogue["procedure_code"] == "T.0001"
@@ -23,10 +23,10 @@ def test_parser_keeps_what_stock_spiff_drops(parsed):
 
 
 def test_instance_json_round_trip_keeps_tasks_and_timers(parsed):
-    wf = DossierWorkflow.start(102, parsed.spec_json, {"remind_at": _in(3600)})
+    wf = DossierWorkflow.start("two_step", lambda: parsed.spec_json, {"remind_at": _in(3600)})
     state = wf.dump()
     assert '"spec"' not in state[:200] and len(state) < 10_000
-    restored = DossierWorkflow.restore(102, parsed.spec_json, state)
+    restored = DossierWorkflow.restore("two_step", lambda: parsed.spec_json, state)
     assert [t.task_id for t in restored.ready_user_tasks()] == [t.task_id for t in wf.ready_user_tasks()]
     assert restored.pending_timers() == wf.pending_timers()
     assert restored.dump() == state
@@ -34,14 +34,14 @@ def test_instance_json_round_trip_keeps_tasks_and_timers(parsed):
 
 def test_timer_due_time_is_frozen_from_data(parsed):
     due = datetime.now(UTC) + timedelta(hours=5)
-    wf = DossierWorkflow.start(103, parsed.spec_json, {"remind_at": due.isoformat()})
+    wf = DossierWorkflow.start("two_step", lambda: parsed.spec_json, {"remind_at": due.isoformat()})
     (timer,) = wf.pending_timers()
     assert (timer.bpmn_id, timer.due_at) == ("remind", due)
 
 
 def test_due_timer_parks_service_task_until_handler_completes_it(parsed):
-    wf = DossierWorkflow.start(104, parsed.spec_json, {"remind_at": _in(3600)})
-    wf = DossierWorkflow.restore(104, parsed.spec_json, wf.dump().replace(_frozen(wf), _in(-1)))
+    wf = DossierWorkflow.start("two_step", lambda: parsed.spec_json, {"remind_at": _in(3600)})
+    wf = DossierWorkflow.restore("two_step", lambda: parsed.spec_json, wf.dump().replace(_frozen(wf), _in(-1)))
     wf.fire_due_timers()
     (call,) = wf.started_service_tasks()
     assert call.topic == "deadline_warning" and wf.pending_timers() == []
@@ -50,13 +50,13 @@ def test_due_timer_parks_service_task_until_handler_completes_it(parsed):
 
 
 def test_gateway_condition_in_juel_picks_the_path(parsed):
-    wf = DossierWorkflow.start(105, parsed.spec_json, {"remind_at": _in(3600)})
+    wf = DossierWorkflow.start("two_step", lambda: parsed.spec_json, {"remind_at": _in(3600)})
     wf.complete(wf.ready_user_tasks()[0].task_id, {"approved": True, "blocked": False})
     assert wf.completed and wf.reached_end_events() == ["end_yes"]
 
 
 def test_completing_a_task_twice_is_refused(parsed):
-    wf = DossierWorkflow.start(106, parsed.spec_json, {"remind_at": _in(3600)})
+    wf = DossierWorkflow.start("two_step", lambda: parsed.spec_json, {"remind_at": _in(3600)})
     task_id = wf.ready_user_tasks()[0].task_id
     wf.complete(task_id, {"approved": False, "blocked": False})
     with pytest.raises(TaskNotReadyError):
@@ -66,7 +66,7 @@ def test_completing_a_task_twice_is_refused(parsed):
 
 
 def test_expression_failure_surfaces_as_engine_error_naming_the_element(parsed):
-    wf = DossierWorkflow.start(107, parsed.spec_json, {"remind_at": _in(3600)})
+    wf = DossierWorkflow.start("two_step", lambda: parsed.spec_json, {"remind_at": _in(3600)})
     with pytest.raises(EngineError) as caught:
         wf.complete(wf.ready_user_tasks()[0].task_id, {"approved": True})  # `blocked` missing
     assert "blocked" in str(caught.value)
