@@ -20,9 +20,14 @@ COMMUNES = [
     ("H54.10.03", "Phường Chiềng Cơi", "chiengcoi"), ("H54.10.04", "Phường Chiềng Sinh", "chiengsinh"),
     ("H54.10.05", "Phường Mộc Châu", "mocchau"), ("H54.10.06", "Xã Mai Sơn", "maison"),
 ]
-#: (username prefix, full name prefix, roles) of the officers created in every sample commune.
-OFFICER_KINDS = [("motcua", "Cán bộ Một cửa", "one_stop"), ("chuyenvien", "Chuyên viên", "specialist"),
-                 ("lanhdao", "Lãnh đạo", "leader")]
+#: (username prefix, roles) of the officers created in every sample commune.
+OFFICER_KINDS = [("motcua", "one_stop"), ("chuyenvien", "specialist"), ("lanhdao", "leader")]
+#: Fake officers' names, three per sample commune in COMMUNES order (one-stop, specialist, leader).
+OFFICER_NAMES = [
+    "Lò Thị Hoa", "Cầm Văn Thắng", "Nguyễn Văn Hùng", "Quàng Thị Mai", "Lường Văn Đức", "Trần Thị Lan",
+    "Tòng Thị Hương", "Hoàng Văn Nam", "Phạm Minh Tuấn", "Lê Thị Thu", "Vì Văn Sơn", "Đặng Quốc Bảo",
+    "Hà Thị Ngọc", "Mai Văn Long", "Bùi Thị Hạnh", "Lù Thị Yến", "Đinh Văn Khánh", "Vũ Thị Thanh",
+]
 CITIZENS = [
     ("014090001234", "Nguyễn Văn An", "1990-03-12", "0912345678", "Tổ 3, phường Tô Hiệu, tỉnh Sơn La"),
     ("014195004567", "Lò Thị Bình", "1995-07-01", "0987654321", "Bản Hài, phường Chiềng An, tỉnh Sơn La"),
@@ -37,11 +42,12 @@ def seed_sample_data() -> bool:
     province = Agency(code=PROVINCE[0], name=PROVINCE[1], level=PROVINCE[2])
     db.session.add_all([province, Agency(code=CENTRE[0], name=CENTRE[1], level=CENTRE[2], parent=province)])
     password_hash = hash_password(SAMPLE_PASSWORD)
+    names = iter(OFFICER_NAMES)
     for code, name, slug in COMMUNES:
         commune = Agency(code=code, name=name, level="commune", parent=province)
         db.session.add(commune)
-        for prefix, title, roles in OFFICER_KINDS:
-            db.session.add(Officer(username=f"{prefix}.{slug}", full_name=f"{title} {name}", agency=commune,
+        for prefix, roles in OFFICER_KINDS:
+            db.session.add(Officer(username=f"{prefix}.{slug}", full_name=next(names), agency=commune,
                                    password_hash=password_hash, roles_text=roles, must_change_password=False))
     for personal_id, full_name, birth, phone, address in CITIZENS:
         db.session.add(Applicant(personal_id=personal_id, full_name=full_name, birth_on=date.fromisoformat(birth),

@@ -121,3 +121,24 @@ def test_reception_sets_due_time_three_working_days_later(ctx):
                                 values={"reception_outcome": "receive"}, now=received_at)
     assert dossier.received_at == received_at
     assert dossier.due_at == datetime(2025, 4, 29, 10, 0, tzinfo=UTC)  # end of Tue 29/4 (17:00 +07)
+
+
+def test_late_dossier_warns_then_asks_the_leader_for_an_apology(ctx):
+    """Both boundary timers of the real diagram: due soon → warning; due → leader's apology task."""
+    dossier = _file()
+    received_at = datetime(2025, 4, 25, 3, 0, tzinfo=UTC)  # long past: both timers are already due
+    dossiers.complete_work_item(dossier, dossier.work_items[0].task_id, actor=_officer("motcua.tohieu"),
+                                values={"reception_outcome": "receive"}, now=received_at)
+    kinds = [e.kind for e in dossier.events]
+    assert kinds.count("deadline_warning") == 1
+    assert sorted(w.bpmn_id for w in dossier.work_items) == ["appraise_dossier", "write_apology"]
+    assert dossier.pending_timers == [] and dossier.status is DossierStatus.in_progress
+    apology = next(w for w in dossier.work_items if w.bpmn_id == "write_apology")
+    assert apology.groups == {"leader"}
+    with pytest.raises(dossiers.NotAllowedError):
+        dossiers.complete_work_item(dossier, apology.task_id, actor=_officer("chuyenvien.tohieu"), values={},
+                                    now=datetime.now(UTC))
+    dossiers.complete_work_item(dossier, apology.task_id, actor=_officer("lanhdao.tohieu"), now=datetime.now(UTC),
+                                values={"apology_reason": "Phải xác minh thêm địa điểm kinh doanh.",
+                                        "new_appointment_on": "2025-05-06"})
+    assert [w.bpmn_id for w in dossier.work_items] == ["appraise_dossier"]
