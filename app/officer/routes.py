@@ -5,7 +5,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
-from app.auth import officer_required, safe_next_url, verify_password
+from app.auth import hash_password, officer_required, safe_next_url, verify_password
 from app.extensions import db
 from app.models import Dossier, Officer, WorkItem
 from app.services import dossiers
@@ -13,7 +13,7 @@ from app.task_forms import completed_steps, labelled_values, start_form_of
 from app.work_item_views import work_item_page
 
 from . import bp
-from .forms import SignInForm
+from .forms import ChangePasswordForm, SignInForm
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -34,6 +34,36 @@ def sign_in():
               "error")
         return render_template("officer/sign_in.html", form=form), 401
     return render_template("officer/sign_in.html", form=form), 400 if request.method == "POST" else 200
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@officer_required
+def change_password():
+    """Change my password; the initial one must be changed before anything else (seed Art. 19.2)."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if not verify_password(current_user.password_hash, form.current_password.data):
+            form.current_password.errors.append("Mật khẩu hiện tại không đúng.")
+        elif form.new_password.data == form.current_password.data:
+            form.new_password.errors.append("Mật khẩu mới phải khác mật khẩu hiện tại.")
+        else:
+            current_user.password_hash = hash_password(form.new_password.data)
+            current_user.must_change_password = False
+            db.session.commit()
+            flash("Đã đổi mật khẩu.", "success")
+            return redirect(url_for("officer.inbox"))
+    return render_template("officer/password.html", form=form), 400 if request.method == "POST" else 200
+
+
+@bp.before_request
+def require_new_password():
+    """An officer still on the initial password may only change it or sign out."""
+    user = current_user._get_current_object()
+    allowed = ("officer.change_password", "officer.sign_out", "officer.sign_in", "static")
+    if isinstance(user, Officer) and user.must_change_password and request.endpoint not in allowed:
+        flash("Vui lòng đổi mật khẩu ban đầu trước khi làm việc.", "warning")
+        return redirect(url_for("officer.change_password"))
+    return None
 
 
 @bp.post("/sign-out")

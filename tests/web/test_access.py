@@ -126,3 +126,24 @@ def test_completed_task_link_says_already_handled(app, filed):
         dossier = db.session.scalar(select(Dossier))
         assert dossier.status.name == "in_progress"
         assert [e.kind for e in dossier.events].count("task_completed") == 1
+
+
+def test_initial_password_must_be_changed_before_anything_else(app):
+    with app.app_context():
+        officer = db.session.scalar(select(Officer).where(Officer.username == "motcua.tohieu"))
+        officer.must_change_password = True
+        db.session.commit()
+    client = app.test_client()
+    sign_in_officer(client, "motcua.tohieu")
+    assert client.get("/officer/").headers["Location"] == "/officer/password"
+    mismatch = post_form(client, "/officer/password", {"current_password": "MotCua@2026",
+                                                        "new_password": "Bản-Hài-2026!", "confirm_password": "khác"})
+    assert mismatch.status_code == 400 and "Hai mật khẩu không khớp" in mismatch.get_data(as_text=True)
+    changed = post_form(client, "/officer/password", {"current_password": "MotCua@2026",
+                                                       "new_password": "Bản-Hài-2026!",
+                                                       "confirm_password": "Bản-Hài-2026!"})
+    assert changed.headers["Location"] == "/officer/"
+    assert client.get("/officer/").status_code == 200
+    fresh = app.test_client()
+    assert post_form(fresh, "/officer/sign-in", {"username": "motcua.tohieu",
+                                                 "password": "Bản-Hài-2026!"}).status_code == 302
