@@ -36,7 +36,10 @@ class UserTask:
     name: str
     lane: str | None
     candidate_groups: tuple[str, ...]
+    candidate_users: tuple[str, ...]
     assignee: str | None
+    #: ``camunda:dueDate`` evaluated (aware datetime), when the diagram gives one.
+    due_at: datetime | None
     form_ref: str | None
     documentation: str | None
     properties: Mapping[str, str]
@@ -228,7 +231,54 @@ class DossierWorkflow:
 
 def _user_task(task) -> UserTask:
     spec, ext = task.task_spec, task.task_spec.extensions
-    groups = tuple(g.strip() for g in (ext.get("candidateGroups") or "").split(",") if g.strip())
+    resolve = _Resolver(task)
     return UserTask(task_id=str(task.id), bpmn_id=spec.bpmn_id, name=spec.bpmn_name or spec.bpmn_id,
-                    lane=spec.lane, candidate_groups=groups, assignee=ext.get("assignee"),
-                    form_ref=ext.get("formRef"), documentation=spec.documentation, properties=dict(ext))
+                    lane=spec.lane, candidate_groups=resolve.names(ext.get("candidateGroups")),
+                    candidate_users=resolve.names(ext.get("candidateUsers")),
+                    assignee=(resolve.names(ext.get("assignee")) or (None,))[0],
+                    due_at=resolve.moment(ext.get("dueDate")), form_ref=ext.get("formRef"),
+                    documentation=spec.documentation, properties=dict(ext))
+
+
+class _Resolver:
+    """Evaluates assignment and due-date attributes against the task's data (``${reviewer}``, ``a, ${b}``)."""
+
+    def __init__(self, task):
+        self.data = task.data
+
+    def names(self, text: str | None) -> tuple[str, ...]:
+        """Comma-separated names, each literal or a JUEL expression giving a name or a list of names.
+
+        :raises EngineError: an expression names an unknown variable or is not allowed.
+        """
+        names: list[str] = []
+        for part in _split_top_level(text or ""):
+            value = self._evaluate(part) if "{" in part else part
+            names.extend(str(v).strip() for v in (value if isinstance(value, list | tuple) else [value]) if v)
+        return tuple(n for n in names if n)
+
+    def moment(self, text: str | None) -> datetime | None:
+        """``camunda:dueDate``: an ISO datetime with offset, literal or from an expression."""
+        if not text:
+            return None
+        value = self._evaluate(text) if "{" in text else text
+        return value if isinstance(value, datetime) else TimerEventDefinition.get_datetime(str(value))
+
+    def _evaluate(self, expression: str):
+        try:
+            return _ENGINE.environment.evaluator.evaluate(expression, self.data)
+        except ExpressionError as exc:
+            raise EngineError(str(exc)) from exc
+
+
+def _split_top_level(text: str) -> list[str]:
+    """Split on commas that are not inside ``${…}``."""
+    parts, depth, current = [], 0, ""
+    for ch in text:
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        if ch == "," and depth == 0:
+            parts.append(current.strip())
+            current = ""
+        else:
+            current += ch
+    return [p for p in [*parts, current.strip()] if p]

@@ -26,6 +26,9 @@ class WorkItem(db.Model):
     task_name: Mapped[str] = mapped_column(String(300))
     #: Comma-separated BPMN candidate groups (``one_stop``, ``specialist``, ``leader``, ``applicant``).
     candidate_groups: Mapped[str] = mapped_column(String(300), default="")
+    #: Comma-separated officer usernames named by ``camunda:candidateUsers`` (evaluated).
+    candidate_users: Mapped[str] = mapped_column(String(500), default="")
+    #: Officer username from ``camunda:assignee`` (evaluated); only they may complete it.
     assignee: Mapped[str | None] = mapped_column(String(120))
     #: Agency whose officers may act on it (the dossier's handling agency).
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
@@ -33,9 +36,15 @@ class WorkItem(db.Model):
     form_ref: Mapped[str | None] = mapped_column(String(120))
     #: UTC time the task became ready.
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    #: UTC due time of the dossier, shown in the inbox.
+    #: UTC due time: the task's ``camunda:dueDate`` when the diagram gives one, else the dossier's.
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: UTC due time from ``camunda:dueDate``; ``None`` means "the dossier's".
+    task_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     @property
     def groups(self) -> set[str]:
         return {g for g in self.candidate_groups.split(",") if g}
+
+    @property
+    def users(self) -> set[str]:
+        return {u for u in self.candidate_users.split(",") if u}

@@ -77,7 +77,9 @@ def sign_out():
 @officer_required
 def inbox():
     """Work items of my agency for my roles, soonest due first."""
-    items = [w for w in _agency_items() if w.groups & current_user.roles]
+    me = current_user.username
+    items = [w for w in _agency_items() if (w.groups & current_user.roles or me in w.users)
+             and w.assignee in (None, "", me)]
     return render_template("officer/inbox.html", items=items, now=datetime.now(UTC))
 
 

@@ -79,10 +79,11 @@ def _apply_work_items(dossier: Dossier, workflow: DossierWorkflow, now: datetime
     for task in (t for t in ready.values() if t.task_id not in known):
         dossier.work_items.append(WorkItem(
             task_id=task.task_id, bpmn_id=task.bpmn_id, task_name=task.name,
-            candidate_groups=",".join(task.candidate_groups), assignee=task.assignee,
-            agency=dossier.handling_agency, form_ref=task.form_ref, opened_at=now, due_at=dossier.due_at))
+            candidate_groups=",".join(task.candidate_groups), candidate_users=",".join(task.candidate_users),
+            assignee=task.assignee, agency=dossier.handling_agency, form_ref=task.form_ref, opened_at=now,
+            task_due_at=task.due_at))
     for item in dossier.work_items:
-        item.due_at = dossier.due_at
+        item.due_at = item.task_due_at or dossier.due_at
 
 
 def _apply_pending_timers(dossier: Dossier, workflow: DossierWorkflow) -> None:

@@ -117,15 +117,19 @@ def work_item_of(dossier: Dossier, task_id: str) -> WorkItem:
 
 
 def ensure_may_act(actor: Officer | Applicant, dossier: Dossier, item: WorkItem) -> None:
-    """Officers act on their own agency's items of their groups; applicants on their own dossier's applicant items.
+    """Who may complete a work item.
+
+    Officers: of the dossier's handling agency, in one of its candidate groups or named among its candidate users,
+    and the assignee when the diagram names one (Camunda 7's ``candidateGroups``/``candidateUsers``/``assignee``).
+    Applicants: the dossier's own applicant, on items of the ``applicant`` group.
 
     :raises NotAllowedError: otherwise.
     """
     if isinstance(actor, Applicant):
         allowed = APPLICANT_GROUP in item.groups and dossier.applicant_id == actor.id
     else:
-        allowed = (item.agency_id == actor.agency_id and bool(item.groups & actor.roles)
-                   and item.assignee in (None, "", actor.username))
+        candidate = bool(item.groups & actor.roles) or actor.username in item.users
+        allowed = item.agency_id == actor.agency_id and candidate and item.assignee in (None, "", actor.username)
     if not allowed:
         raise NotAllowedError("Bạn không có quyền xử lý công việc này.")
 

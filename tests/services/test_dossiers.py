@@ -10,7 +10,8 @@ from app.extensions import db
 from app.models import Agency, Applicant, Dossier, DossierStatus, Officer, Procedure
 from app.services import dossiers
 from app.services.dossier_codes import next_dossier_code
-from tests.conftest import APPLICATION
+from config import BASE_DIR
+from tests.conftest import APPLICATION, make_app
 
 
 def _file(now=None) -> Dossier:
@@ -142,3 +143,21 @@ def test_late_dossier_warns_then_asks_the_leader_for_an_apology(ctx):
                                 values={"apology_reason": "Phải xác minh thêm địa điểm kinh doanh.",
                                         "new_appointment_on": "2025-05-06"})
     assert [w.bpmn_id for w in dossier.work_items] == ["appraise_dossier"]
+
+
+def test_assignee_from_dossier_data_is_the_only_one_who_may_act():
+    app = make_app(PROCESSES_DIR=str(BASE_DIR / "tests" / "data"), FORMS_DIR=str(BASE_DIR / "tests" / "data"))
+    with app.app_context():
+        procedure = db.session.scalar(select(Procedure).where(Procedure.code == "T.0001"))
+        dossier = dossiers.submit_dossier(
+            procedure, applicant=db.session.scalar(select(Applicant)), now=datetime.now(UTC),
+            handling_agency=db.session.scalar(select(Agency).where(Agency.code == "H54.10.01")),
+            application={"remind_at": "2030-01-01T00:00:00+07:00", "reviewer": "chuyenvien.tohieu"})
+        (item,) = dossier.work_items
+        assert (item.assignee, item.groups) == ("chuyenvien.tohieu", {"specialist", "leader"})
+        with pytest.raises(dossiers.NotAllowedError):  # a candidate by group, but not the assignee
+            dossiers.complete_work_item(dossier, item.task_id, actor=_officer("lanhdao.tohieu"),
+                                        values={"approved": True, "blocked": False}, now=datetime.now(UTC))
+        dossiers.complete_work_item(dossier, item.task_id, actor=_officer("chuyenvien.tohieu"),
+                                    values={"approved": True, "blocked": False}, now=datetime.now(UTC))
+        assert dossier.status is DossierStatus.handled

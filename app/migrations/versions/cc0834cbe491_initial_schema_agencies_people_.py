@@ -1,8 +1,8 @@
 """Initial schema: agencies, people, procedures, process versions, dossiers, events, work items, timers, calendar, code sequences
 
-Revision ID: 6d5566e7cf65
+Revision ID: cc0834cbe491
 Revises: 
-Create Date: 2026-11-29 15:08:42.413502
+Create Date: 2026-11-29 15:23:10.959946
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '6d5566e7cf65'
+revision = 'cc0834cbe491'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -160,11 +160,13 @@ def upgrade():
     sa.Column('bpmn_id', sa.String(length=120), nullable=False),
     sa.Column('task_name', sa.String(length=300), nullable=False),
     sa.Column('candidate_groups', sa.String(length=300), nullable=False),
+    sa.Column('candidate_users', sa.String(length=500), nullable=False),
     sa.Column('assignee', sa.String(length=120), nullable=True),
     sa.Column('agency_id', sa.Integer(), nullable=False),
     sa.Column('form_ref', sa.String(length=120), nullable=True),
     sa.Column('opened_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('due_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('task_due_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['agency_id'], ['agencies.id'], ),
     sa.ForeignKeyConstraint(['dossier_id'], ['dossiers.id'], ),
     sa.PrimaryKeyConstraint('id'),
