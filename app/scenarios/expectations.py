@@ -1,0 +1,122 @@
+"""Checking an ``expect`` step against a dossier: each check gives ``None`` when met, else what differs."""
+from collections import Counter
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from app.models import Dossier
+from app.services.dossier_state import restore_workflow
+from app.services.working_time import local_tz, reception_deadlines
+
+from .format import EXPECT_KEYS, parse_moment
+
+
+def unmet(dossier: Dossier, checks: dict[str, Any]) -> list[str]:
+    """What differs, one line per unmet check in :data:`~.format.EXPECT_KEYS` order, e.g.
+    ``"tasks: wanted [appraise_dossier] got [check_dossier]"``; empty when every check is met."""
+    problems = (_CHECKS[key](dossier, checks[key]) for key in EXPECT_KEYS if key in checks)
+    return [problem for problem in problems if problem]
+
+
+def summary(checks: dict[str, Any]) -> str:
+    """The checks in one line, for the ✓ line: ``status submitted, tasks [check_dossier]``."""
+    return ", ".join(f"{key} {_shown(checks[key])}" for key in EXPECT_KEYS if key in checks)
+
+
+def local(moment: datetime | None) -> str:
+    """``04/06/2026 17:00 (+07:00)`` in the app's time zone; ``none`` for ``None``."""
+    if moment is None:
+        return "none"
+    here = moment.astimezone(local_tz())
+    return here.strftime("%d/%m/%Y %H:%M ") + f"({here.isoformat()[-6:]})"
+
+
+def _status(dossier: Dossier, wanted: str) -> str | None:
+    got = dossier.status.name if dossier.status else None
+    return None if got == wanted else f"status: wanted {wanted} got {got}"
+
+
+def _tasks(dossier: Dossier, wanted: list[str]) -> str | None:
+    remaining = list(dossier.work_items)
+    missing = []
+    for task in wanted:
+        match = next((w for w in remaining if task in (w.bpmn_id, w.task_name)), None)
+        if match is None:
+            missing.append(task)
+        else:
+            remaining.remove(match)
+    if not missing and not remaining:
+        return None
+    return f"tasks: wanted {_shown(sorted(wanted))} got {_shown(sorted(w.bpmn_id for w in dossier.work_items))}"
+
+
+def dossier_variables(dossier: Dossier) -> dict[str, Any]:
+    """The process variables, with every value a user submitted set as Camunda 7 sets it (process-wide).
+
+    ``DossierWorkflow.data()`` is the data of the last completed top-level task, so a value submitted inside a
+    running embedded subprocess (``proposal`` from ``appraise_dossier``) is not in it until the subprocess
+    ends; the dossier's ``task_completed`` events, replayed in order, put such values in.
+    """
+    data = restore_workflow(dossier).data()
+    for event in dossier.events:
+        if event.kind == "task_completed":
+            data.update(event.data.get("values") or {})
+    return data
+
+
+def _variables(dossier: Dossier, wanted: dict[str, Any]) -> str | None:
+    data = dossier_variables(dossier)
+    differences = [f"{name} wanted {value!r} got {data[name]!r}" if name in data else f"{name} is not set"
+                   for name, value in wanted.items() if name not in data or not _matches(value, data[name])]
+    return f"variables: {'; '.join(differences)}" if differences else None
+
+
+def _matches(wanted: Any, got: Any) -> bool:
+    """Equal, except that a wanted object matches any object holding at least its keys (recursively)."""
+    if isinstance(wanted, dict) and isinstance(got, dict):
+        return all(key in got and _matches(value, got[key]) for key, value in wanted.items())
+    if isinstance(wanted, bool) or isinstance(got, bool):
+        return wanted is got  # true is not 1
+    return wanted == got
+
+
+def _events(dossier: Dossier, wanted: list[str]) -> str | None:
+    kinds = [e.kind for e in dossier.events]
+    missing = Counter(wanted) - Counter(kinds)
+    if not missing:
+        return None
+    return f"events: missing {_shown(sorted(missing.elements()))} got {_shown(kinds)}"
+
+
+def _no_events(dossier: Dossier, unwanted: list[str]) -> str | None:
+    present = sorted({e.kind for e in dossier.events} & set(unwanted))
+    return f"no_events: {_shown(present)} happened" if present else None
+
+
+def _due_in_working_days(dossier: Dossier, days: int) -> str | None:
+    if dossier.received_at is None:
+        return f"due_in_working_days: wanted {days} but the dossier was not received (no due date)"
+    wanted, _ = reception_deadlines(dossier.received_at, days)
+    if dossier.due_at == wanted:
+        return None
+    return (f"due_in_working_days: wanted {days} working days after {local(dossier.received_at)}, "
+            f"due {local(wanted)}, got due {local(dossier.due_at)}")
+
+
+def _due_at(dossier: Dossier, text: str) -> str | None:
+    wanted = parse_moment(text)
+    return None if dossier.due_at == wanted else f"due_at: wanted {local(wanted)} got {local(dossier.due_at)}"
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(str(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {v!r}" for k, v in value.items()) + "}"
+    return str(value)
+
+
+_CHECKS: dict[str, Callable[[Dossier, Any], str | None]] = {
+    "status": _status, "tasks": _tasks, "variables": _variables, "events": _events, "no_events": _no_events,
+    "due_in_working_days": _due_in_working_days, "due_at": _due_at,
+}
