@@ -37,19 +37,21 @@ def commune_options() -> list[dict[str, str]]:
     return [{"label": a.name, "value": a.code} for a in communes]
 
 
-def form_context(dossier: Dossier | None = None, bpmn_id: str | None = None) -> dict[str, Any]:
+def form_context(dossier: Dossier | None = None, item=None) -> dict[str, Any]:
     """Data a form may read: the dossier's process variables plus option lists the app supplies.
 
-    A task met again in a loop (the reception check after a supplement) starts blank for the fields it filled
-    the first time, so an old answer is never sent again by accident.
+    With a work item, the variables are those its task sees (inside a subprocess too). A task met again in a
+    loop (the reception check after a supplement) starts blank for the fields it filled the first time, so an
+    old answer is never sent again by accident.
     """
     context: dict[str, Any] = {"handling_agency_options": commune_options()}
     if dossier is None:
         return context
     from .services.dossier_state import restore_workflow
-    data = restore_workflow(dossier).data()
+    workflow = restore_workflow(dossier)
+    data = workflow.task_data(item.task_id) if item is not None else workflow.data()
     for event in dossier.events:
-        if event.kind == "task_completed" and bpmn_id and event.data.get("bpmn_id") == bpmn_id:
+        if event.kind == "task_completed" and item is not None and event.data.get("bpmn_id") == item.bpmn_id:
             for key in event.data.get("values", {}):
                 data.pop(key, None)
     return {**data, **context}

@@ -47,7 +47,7 @@ def work_item_page(dossier, item, *, template: str, done_url: str, **page):
 
     :param page: extra template variables.
     """
-    form, context = form_of(dossier.process_version, item.form_ref), form_context(dossier, item.bpmn_id)
+    form, context = form_of(dossier.process_version, item.form_ref), form_context(dossier, item)
     values, errors = {}, {}
     if request.method == "POST":
         values, errors = validate_submission(form, request.form, context) if form else ({}, {})

@@ -3,11 +3,12 @@
 Everything it hands out is a plain dataclass or JSON-ready dict (see :mod:`.workflow`), so the rest of
 the app never touches Spiff objects.
 """
+from .clock import frozen_at
 from .errors import EngineError, ExpressionError, ProcessDefinitionError, TaskNotReadyError
 from .specs import ParsedProcess, parse_process
 from .workflow import DossierWorkflow, PendingTimer, ServiceTaskCall, UserTask
 
 __all__ = [
-    "DossierWorkflow", "EngineError", "ExpressionError", "ParsedProcess", "PendingTimer",
+    "DossierWorkflow", "EngineError", "frozen_at", "ExpressionError", "ParsedProcess", "PendingTimer",
     "ProcessDefinitionError", "ServiceTaskCall", "TaskNotReadyError", "UserTask", "parse_process",
 ]

@@ -193,6 +193,11 @@ class DossierWorkflow:
         return [t.task_spec.bpmn_id for t in self._wf.get_tasks(state=TaskState.COMPLETED)
                 if isinstance(t.task_spec, EndEvent)]
 
+    def task_data(self, task_id: str) -> dict[str, Any]:
+        """The process variables a ready task sees (inside a subprocess too), or ``{}`` if there is no such task."""
+        task = self._find(task_id)
+        return dict(task.data) if task is not None else {}
+
     def data(self) -> dict[str, Any]:
         """The process variables as the last completed task left them (the workflow data once finished)."""
         if self._wf.completed:

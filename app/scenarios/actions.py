@@ -70,7 +70,7 @@ def complete_task(dossier: Dossier, step: Step, now: datetime) -> WorkItem:
     actor = actor_named(step.actor)
     item = ready_item(dossier, step.target)
     form = form_of(dossier.process_version, item.form_ref)
-    values = validated(form, step.data, form_context(dossier, item.bpmn_id), now)
+    values = validated(form, step.data, form_context(dossier, item), now)
     try:
         with frozen_at(now):
             complete_work_item(dossier, item.task_id, actor=actor, values=values, now=now)

@@ -5,7 +5,7 @@ Services only flush; the route (or scheduler job) commits once. ``now`` is alway
 from datetime import datetime
 from typing import Any
 
-from app.engine import DossierWorkflow, TaskNotReadyError
+from app.engine import DossierWorkflow, TaskNotReadyError, frozen_at
 from app.extensions import db
 from app.models import Agency, Applicant, Dossier, DossierStatus, Officer, Procedure, WorkItem
 
@@ -57,13 +57,14 @@ def submit_dossier(procedure: Procedure, *, applicant: Applicant, handling_agenc
     code = next_dossier_code(handling_agency.code, now.astimezone(local_tz()).date())
     start_data = {**application, "dossier_code": code, "procedure_code": procedure.code,
                   "handling_agency_code": handling_agency.code, "submitted_at": now.isoformat()}
-    workflow = DossierWorkflow.start(version.content_hash, lambda: version.spec_json, start_data)
     dossier = Dossier(code=code, procedure=procedure, process_version=version, applicant=applicant,
                       handling_agency=handling_agency, channel=3, status=DossierStatus.submitted,
                       application=application, workflow_state="", submitted_at=now, submission_key=submission_key)
     db.session.add(dossier)
     dossier.record_event("submitted", at=now, actor=applicant, data={"channel": "online"})
-    save_workflow(dossier, workflow, now=now)
+    with frozen_at(now):  # the engine's timers count from the request's time, as the due dates do
+        workflow = DossierWorkflow.start(version.content_hash, lambda: version.spec_json, start_data)
+        save_workflow(dossier, workflow, now=now)
     return dossier
 
 
@@ -89,12 +90,13 @@ def complete_work_item(dossier: Dossier, task_id: str, *, actor: Officer | Appli
     if data.get("reception_outcome") == "receive":
         data.update(_receive(dossier, now))
     workflow = restore_workflow(dossier)
-    try:
-        workflow.complete(task_id, data)
-    except TaskNotReadyError as exc:
-        raise AlreadyHandledError("Công việc này đã được người khác xử lý.") from exc
-    _record_completion(dossier, item, actor, data, values, now)
-    save_workflow(dossier, workflow, now=now)
+    with frozen_at(now):  # the engine's timers see the request's time, as the due dates do
+        try:
+            workflow.complete(task_id, data)
+        except TaskNotReadyError as exc:
+            raise AlreadyHandledError("Công việc này đã được người khác xử lý.") from exc
+        _record_completion(dossier, item, actor, data, values, now)
+        save_workflow(dossier, workflow, now=now)
 
 
 def _record_completion(dossier: Dossier, item: WorkItem, actor, data: dict, values: dict, now: datetime) -> None:

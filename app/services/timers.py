@@ -1,8 +1,9 @@
 """Firing BPMN timers of dossiers; ``pending_timers`` rows are the truth, the scheduler only executes them."""
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from app.engine import frozen_at
 from app.extensions import db
 from app.models import Dossier, PendingTimerRow
 
@@ -15,7 +16,7 @@ def fire_due_timers(dossier_id: int, *, now: datetime) -> int:
     A second call (another scheduler, the sweeper, a retried job) finds no due row and does nothing; two
     concurrent calls are serialised by the dossier's optimistic lock (the loser gets ``StaleDataError``).
 
-    :param now: aware UTC time; SpiffWorkflow itself compares due times with the real clock.
+    :param now: aware UTC time; the engine's timers see it too (``engine.frozen_at``).
     :return: how many timers fired.
     """
     dossier = db.session.get(Dossier, dossier_id)
@@ -23,13 +24,14 @@ def fire_due_timers(dossier_id: int, *, now: datetime) -> int:
         return 0
     before = {t.task_id: t for t in dossier.pending_timers}
     workflow = restore_workflow(dossier)
-    workflow.fire_due_timers()
-    still_waiting = {t.task_id for t in workflow.pending_timers()}
-    fired = [t for task_id, t in before.items() if task_id not in still_waiting]
-    for timer in fired:
-        dossier.record_event("timer_fired", at=now, data={"timer": timer.name, "bpmn_id": timer.bpmn_id,
-                                                          "due_at": timer.due_at.isoformat()})
-    save_workflow(dossier, workflow, now=now)
+    with frozen_at(now + timedelta(microseconds=1)):  # Spiff fires only when due < its now; we promise due <= now
+        workflow.fire_due_timers()
+        still_waiting = {t.task_id for t in workflow.pending_timers()}
+        fired = [t for task_id, t in before.items() if task_id not in still_waiting]
+        for timer in fired:
+            dossier.record_event("timer_fired", at=now, data={"timer": timer.name, "bpmn_id": timer.bpmn_id,
+                                                              "due_at": timer.due_at.isoformat()})
+        save_workflow(dossier, workflow, now=now)
     return len(fired)
 
 

@@ -1,6 +1,6 @@
 """Dossier services: codes, reception, concurrent completion, agency and role checks."""
 import threading
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -8,7 +8,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.extensions import db
 from app.models import Agency, Applicant, Dossier, DossierStatus, Officer, Procedure
-from app.services import dossiers
+from app.services import dossiers, timers
 from app.services.dossier_codes import next_dossier_code
 from config import BASE_DIR
 from tests.conftest import APPLICATION, make_app
@@ -126,12 +126,18 @@ def test_reception_sets_due_time_three_working_days_later(ctx):
 
 def test_late_dossier_warns_then_asks_the_leader_for_an_apology(ctx):
     """Both boundary timers of the real diagram: due soon → warning; due → leader's apology task."""
-    dossier = _file()
-    received_at = datetime(2025, 4, 25, 3, 0, tzinfo=UTC)  # long past: both timers are already due
+    dossier = _file(now=datetime(2025, 4, 25, 2, 0, tzinfo=UTC))
+    received_at = datetime(2025, 4, 25, 3, 0, tzinfo=UTC)  # Fri 25/4/2025 10:00: due Tue 29/4 17:00 (+07)
     dossiers.complete_work_item(dossier, dossier.work_items[0].task_id, actor=_officer("motcua.tohieu"),
                                 values={"reception_outcome": "receive"}, now=received_at)
-    kinds = [e.kind for e in dossier.events]
-    assert kinds.count("deadline_warning") == 1
+    db.session.flush()
+    warning_at = min(t.due_at for t in dossier.pending_timers)
+    assert warning_at == datetime(2025, 4, 28, 10, 0, tzinfo=UTC)  # one working day earlier: Mon 28/4 17:00
+    assert timers.fire_due_timers(dossier.id, now=warning_at - timedelta(seconds=1)) == 0
+    assert timers.fire_due_timers(dossier.id, now=warning_at) == 1  # due at or before now fires
+    assert [e.kind for e in dossier.events].count("deadline_warning") == 1
+    assert [w.bpmn_id for w in dossier.work_items] == ["appraise_dossier"]
+    assert timers.fire_due_timers(dossier.id, now=dossier.due_at) == 1
     assert sorted(w.bpmn_id for w in dossier.work_items) == ["appraise_dossier", "write_apology"]
     assert dossier.pending_timers == [] and dossier.status is DossierStatus.in_progress
     apology = next(w for w in dossier.work_items if w.bpmn_id == "write_apology")
