@@ -7,14 +7,15 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from app.camunda_forms import FormSchemaError, parse_form
-from app.engine import ParsedProcess, ProcessDefinitionError, parse_process
+from app.engine.findings import Finding, Source
+from app.engine.lint import collect_library, errors, lint
+from app.engine.lint_dmn import decision_id
+from app.engine.lint_rules import REQUIRED_CATALOGUE  # noqa: F401 (re-exported: the facts deploy needs)
+from app.engine.specs import ParsedProcess, build_process
 from app.extensions import db
 from app.models import Procedure, ProcessVersion
 
 from .external_tasks import registered_topics
-
-REQUIRED_CATALOGUE = ("procedure_code", "procedure_name", "processing_working_days")
 
 
 class DeployError(Exception):
@@ -35,66 +36,66 @@ class DeployResult:
     created: bool
 
 
-def deploy_processes(processes_dir: Path, forms_dir: Path, *, now: datetime) -> list[DeployResult]:
-    """Parse every BPMN and form, then store a new published version for each changed process.
+def check_procedures(processes_dir: Path, forms_dir: Path) -> list[Finding]:
+    """Lint what :func:`deploy_processes` would deploy; findings name files without their folder.
 
-    All files are checked before anything is written: one bad file refuses the whole deployment.
-
-    :param now: aware UTC time of deployment.
-    :raises DeployError: listing every problem found, each with file, line and element id.
+    :return: every finding (errors and warnings), sorted by file and line.
     """
-    forms, problems = _load_forms(forms_dir)
-    parsed = []
-    for path in sorted(processes_dir.glob("*.bpmn")):
-        try:
-            parsed.append((path, _parse_checked(path, forms)))
-        except ProcessDefinitionError as exc:
-            problems.append(str(exc))
+    sources = _sources(processes_dir, forms_dir)
+    return lint(sources, collect_library(sources, topics=registered_topics()))
+
+
+def deploy_processes(processes_dir: Path, forms_dir: Path, *, now: datetime) -> list[DeployResult]:
+    """Check every BPMN, DMN and form, then store a new published version for each changed process.
+
+    All files are checked first, with the checks of ``flask procedures check``: any error-level finding
+    refuses the whole deployment. Warnings do not.
+
+    :param processes_dir: folder of ``*.bpmn`` (one procedure each) and the ``*.dmn`` they call.
+    :param forms_dir: folder of ``*.form``.
+    :param now: aware UTC time of deployment.
+    :raises DeployError: listing every error found, each ``file:line: element-id: message``.
+    """
+    sources = _sources(processes_dir, forms_dir)
+    library = collect_library(sources, topics=registered_topics())
+    problems = errors(lint(sources, library))
     if problems:
-        raise DeployError(problems)
-    return [_store(path, process, forms, now) for path, process in parsed]
+        raise DeployError([finding.problem for finding in problems])
+    forms = {document["id"]: document for document in _form_documents(sources)}
+    decisions = {decision_id(s): s.data.decode("utf-8") for s in library.dmn}
+    parsed = [(s, build_process(s, library)) for s in sources if s.kind == ".bpmn"]
+    return [_store(source, process, forms, decisions, now) for source, process in parsed]
 
 
-def _load_forms(forms_dir: Path) -> tuple[dict[str, dict], list[str]]:
-    forms, problems = {}, []
-    for path in sorted(forms_dir.glob("*.form")):
-        try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
-            forms[parse_form(raw, source=path.name).id] = raw
-        except (FormSchemaError, ValueError) as exc:
-            problems.append(str(exc) if isinstance(exc, FormSchemaError) else f"{path.name}: not valid JSON: {exc}")
-    return forms, problems
+def _sources(processes_dir: Path, forms_dir: Path) -> list[Source]:
+    files = [*sorted(processes_dir.glob("*.bpmn")), *sorted(processes_dir.glob("*.dmn")),
+             *sorted(forms_dir.glob("*.form"))]
+    return [Source.read(path, path.name) for path in files]
 
 
-def _parse_checked(path: Path, forms: dict[str, dict]) -> ParsedProcess:
-    process = parse_process(path.read_bytes(), path.name, form_ids=set(forms), topics=registered_topics())
-    missing = [key for key in REQUIRED_CATALOGUE if not process.catalogue.get(key)]
-    if missing:
-        raise ProcessDefinitionError(f"catalogue properties missing on the process: {', '.join(missing)}",
-                                     file=path.name, element_id=process.process_id)
-    if not process.catalogue["processing_working_days"].isdigit():
-        raise ProcessDefinitionError("processing_working_days must be a whole number of working days",
-                                     file=path.name, element_id=process.process_id)
-    return process
+def _form_documents(sources: list[Source]) -> list[dict]:
+    return [json.loads(s.data) for s in sources if s.kind == ".form"]
 
 
-def _store(path: Path, process: ParsedProcess, forms: dict[str, dict], now: datetime) -> DeployResult:
+def _store(source: Source, process: ParsedProcess, forms: dict[str, dict], decisions: dict[str, str],
+           now: datetime) -> DeployResult:
     used = {ref: forms[ref] for ref in [*process.form_refs, process.start_form_ref] if ref}
-    bpmn = path.read_text(encoding="utf-8")
-    digest = hashlib.sha256((bpmn + json.dumps(used, sort_keys=True)).encode()).hexdigest()
+    bpmn = source.data.decode("utf-8")
+    dmn = "".join(decisions[ref] for ref in process.decision_refs)  # empty without business rule tasks
+    digest = hashlib.sha256((bpmn + json.dumps(used, sort_keys=True) + dmn).encode()).hexdigest()
     procedure = _procedure_for(process)
     existing = next((v for v in procedure.versions if v.content_hash == digest), None)
     if existing is not None:
-        return DeployResult(path.name, procedure.code, existing.number, created=False)
+        return DeployResult(source.name, procedure.code, existing.number, created=False)
     version = ProcessVersion(
-        number=len(procedure.versions) + 1, content_hash=digest, source_file=path.name, bpmn_xml=bpmn,
+        number=len(procedure.versions) + 1, content_hash=digest, source_file=source.name, bpmn_xml=bpmn,
         spec_json=process.spec_json, forms_json=json.dumps(used, ensure_ascii=False), deployed_at=now,
         published_at=now, definition_json=json.dumps(
             {"catalogue": process.catalogue, "start_form_ref": process.start_form_ref,
              "element_properties": process.element_properties}, ensure_ascii=False))
     procedure.versions.append(version)
     db.session.flush()
-    return DeployResult(path.name, procedure.code, version.number, created=True)
+    return DeployResult(source.name, procedure.code, version.number, created=True)
 
 
 def _procedure_for(process: ParsedProcess) -> Procedure:
