@@ -18,6 +18,9 @@ ACTIVITI = "http://activiti.org/bpmn"
 ZEEBE = "http://camunda.org/schema/zeebe/1.0"
 MODELER = "http://camunda.org/schema/modeler/1.0"
 NS = {"bpmn": BPMN, "camunda": CAMUNDA}
+#: Parts of a shape that may carry their own id but are not what a designer clicks on in the Modeler.
+_PARTS = frozenset({"conditionExpression", "timeDate", "timeDuration", "timeCycle", "condition", "loopCardinality",
+                    "completionCondition", "multiInstanceLoopCharacteristics", "standardLoopCharacteristics"})
 _ACTIVITI_DECLARATION = re.compile(rb"""(xmlns:[\w.-]+\s*=\s*["'])http://activiti\.org/bpmn(["'])""")
 
 
@@ -58,10 +61,11 @@ def in_bpmn(element) -> bool:
 def owner_id(element) -> str | None:
     """The id a designer sees for ``element``: its own, or that of the nearest ancestor that has one.
 
-    Event definitions and timer values get the id of their event, so messages name the shape.
+    Event definitions, timer values, conditions and loop settings get the id of their shape.
     """
     while element is not None:
-        if local_name(element).endswith("EventDefinition") or element.get("id") is None:
+        local = local_name(element)
+        if local.endswith("EventDefinition") or local in _PARTS or element.get("id") is None:
             element = element.getparent()
             continue
         return element.get("id")

@@ -24,7 +24,7 @@ _SIMPLEEVAL = simpleeval.EvalWithCompoundTypes()
 _ALLOWED_NODES = (tuple(t for t in _SIMPLEEVAL.nodes if t not in (ast.Assign, ast.AugAssign, ast.Import))
                   + tuple(_SIMPLEEVAL.operators) + (ast.Expression, ast.expr_context, ast.boolop, ast.comprehension))
 _TIMER_EXAMPLES = {"timeDate": "2026-12-01T09:00:00+07:00", "timeDuration": "PT2H or P3D",
-                   "timeCycle": "R3/PT1H"}
+                   "timeCycle": "R3/PT1H; cron is not supported"}
 
 
 def expression_problem(text: str, functions: frozenset[str]) -> tuple[str, str] | None:
@@ -95,6 +95,13 @@ def check_assignment(element, report: Report, functions: frozenset[str]) -> None
             _check_date_literal(element, report, text, f"camunda:{name}")
 
 
+def check_collection(element, report: Report, functions: frozenset[str]) -> None:
+    """``camunda:collection`` of a multi-instance marker, when written as an expression."""
+    text = (element.get(camunda("collection")) or "").strip()
+    if "{" in text:
+        _check_whole_expression(element, report, functions, text, "camunda:collection")
+
+
 def _check_whole_expression(element, report: Report, functions, text: str, where: str) -> None:
     if not WRAPPED.match(text):
         report.error("expression-syntax", f"{where} value {text!r} mixes text and ${{…}}; write each name either "
@@ -160,7 +167,7 @@ def _check_period_literal(element, report: Report, kind: str, text: str) -> None
             TimerEventDefinition.parse_iso_recurring_interval(text)
     except Exception:  # noqa: BLE001 - Spiff raises a bare Exception (or ValueError …) for bad literals
         report.error("timer-invalid", f"{kind} {text!r} is not a valid ISO-8601 {kind[4:].lower()} "
-                                      f"(e.g. {_TIMER_EXAMPLES[kind]}); cron is not supported", element=element)
+                                      f"(e.g. {_TIMER_EXAMPLES[kind]})", element=element)
         return
     for part in text.split("/")[1:]:
         if not part.startswith("P"):

@@ -9,7 +9,7 @@ from pathlib import PurePosixPath
 
 from .bpmn_xml import BPMN, CAMUNDA, camunda, properties
 from .findings import Library, Report
-from .lint_expressions import check_assignment, check_condition, check_expression, check_timer
+from .lint_expressions import check_assignment, check_collection, check_condition, check_expression, check_timer
 from .lint_gateways import check_gateway
 
 #: Catalogue facts deploy needs on the process element (README, "How process designers …", step 2).
@@ -171,6 +171,10 @@ def _condition(element, ctx: ProcessContext) -> None:
     check_condition(element, ctx.report, ctx.library.functions)
 
 
+def _multi_instance(element, ctx: ProcessContext) -> None:
+    check_collection(element, ctx.report, ctx.library.functions)
+
+
 def _timer(element, ctx: ProcessContext) -> None:
     check_timer(element, ctx.report, ctx.library.functions)
 
@@ -186,6 +190,7 @@ RULES_BY_TAG = {
     **{_bpmn(name): (_expression,) for name in ("condition", "loopCardinality", "completionCondition",
                                                 "loopCondition")},
     **{_bpmn(name): (_timer,) for name in ("timeDate", "timeDuration", "timeCycle")},
+    _bpmn("multiInstanceLoopCharacteristics"): (_multi_instance,),
     _bpmn("exclusiveGateway"): (_gateway,),
     _bpmn("inclusiveGateway"): (_gateway,),
     _bpmn("scriptTask"): (_script_task,),

@@ -35,6 +35,7 @@ EXPECTED = {
         ("name.startswith", "f_method", "error", "expression-function"),
         ('language="groovy"', "f_script", "error", "expression-syntax"),
         ("(lambda: 1)", "f_lambda", "error", "expression-syntax"),
+        ("signers.keys()", "sign_each", "error", "expression-function"),  # camunda:collection
     ],
     "gateway_no_default.bpmn": [('id="gw"', "gw", "error", "gateway-no-default")],
     "gateway_overlap.bpmn": [('${"a" eq kind}', "f_a_again", "warning", "gateway-overlap"),
