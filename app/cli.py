@@ -9,12 +9,14 @@ from flask_migrate import upgrade
 
 from .extensions import db
 from .models.working_calendar import seed_official_calendar
+from .procedures_check import check_command
 from .scenarios.cli import test_command
 from .seed import seed_sample_data
 from .services.procedures import DeployError, deploy_processes
 
 procedures_cli = AppGroup("procedures", help="Deploy and inspect procedures (BPMN + Camunda Forms).")
 procedures_cli.add_command(test_command)
+procedures_cli.add_command(check_command)
 
 
 @procedures_cli.command("deploy")

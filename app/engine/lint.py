@@ -61,7 +61,7 @@ RULES = {
 
 def expression_functions() -> frozenset[str]:
     """Names designers' expressions may call: the helpers of the script engine workflows run with."""
-    return frozenset(workflow._ENGINE.environment.evaluator.helpers)  # the engine's own evaluator
+    return workflow.expression_helper_names()
 
 
 def collect_library(sources: Iterable[Source], *, topics: Iterable[str],

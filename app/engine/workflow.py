@@ -87,6 +87,11 @@ def make_script_engine(helpers: Mapping[str, Callable] | None = None) -> PythonS
 _ENGINE = make_script_engine()
 
 
+def expression_helper_names() -> frozenset[str]:
+    """Names of the functions BPMN expressions may call (the lint refuses any other)."""
+    return frozenset(_ENGINE.environment.evaluator.helpers)
+
+
 def set_expression_helpers(helpers: Mapping[str, Callable]) -> None:
     """Replace the helpers every workflow's expressions can call (set once at app start)."""
     global _ENGINE
