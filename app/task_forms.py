@@ -5,30 +5,51 @@ from typing import Any
 from sqlalchemy import select
 
 from .camunda_forms import FormDefinition, parse_form
+from .engine.specs import element_forms
 from .extensions import db
 from .models import Agency, Dossier, ProcessVersion
 
-
 _FORMS: dict[tuple[str, str], FormDefinition | None] = {}
+_LEGACY_TASK_FORMS: dict[str, dict[str, str]] = {}
 
 
-def form_of(version: ProcessVersion, form_id: str | None) -> FormDefinition | None:
-    """The parsed Camunda Form ``form_id`` as deployed with ``version`` (``None`` for a task without a form).
+def form_of(version: ProcessVersion, form_key: str | None) -> FormDefinition | None:
+    """The parsed form stored under ``form_key`` in ``version``'s ``forms_json`` (``None`` for no form).
 
+    Keys (see :mod:`app.engine.forms_xml`): a form id (``camunda:formRef``, binding latest/deployment),
+    ``<form id>@<N>`` (binding version), ``file:<name>.form`` (``formKey camunda-forms:…``) or
+    ``formdata:<element id>`` (generated from ``camunda:formData``). A form without an ``id`` takes its key as id.
     Parsed once per version content (versions are immutable), so the deferred ``forms_json`` is rarely read.
     """
-    if not form_id:
+    if not form_key:
         return None
-    key = (version.content_hash, form_id)
+    key = (version.content_hash, form_key)
     if key not in _FORMS:
-        schema = json.loads(version.forms_json).get(form_id)
-        _FORMS[key] = parse_form(schema, source=f"{form_id}.form") if schema else None
+        schema = json.loads(version.forms_json).get(form_key)
+        _FORMS[key] = parse_form(schema, source=form_key, default_id=form_key) if schema else None
     return _FORMS[key]
 
 
+def form_for_task(version: ProcessVersion, bpmn_id: str | None) -> FormDefinition | None:
+    """The form of the user task (or start event) ``bpmn_id`` of ``version``, however the diagram points to it."""
+    return form_of(version, _task_forms(version).get(bpmn_id or ""))
+
+
 def start_form_of(version: ProcessVersion) -> FormDefinition | None:
-    """The citizen's filing form (``camunda:formRef`` on the start event)."""
-    return form_of(version, version.definition.get("start_form_ref"))
+    """The citizen's filing form: the start event's (``formRef``, ``formKey camunda-forms:…`` or ``formData``)."""
+    definition = version.definition
+    return form_of(version, definition.get("start_form") if "task_forms" in definition
+                   else definition.get("start_form_ref"))
+
+
+def _task_forms(version: ProcessVersion) -> dict[str, str]:
+    """Element id → form key. Versions deployed before the map was stored get it from their BPMN (once)."""
+    definition = version.definition
+    if "task_forms" in definition:
+        return definition["task_forms"]
+    if version.content_hash not in _LEGACY_TASK_FORMS:
+        _LEGACY_TASK_FORMS[version.content_hash] = element_forms(version.bpmn_xml.encode("utf-8"))
+    return _LEGACY_TASK_FORMS[version.content_hash]
 
 
 def commune_options() -> list[dict[str, str]]:
@@ -65,7 +86,8 @@ def completed_steps(dossier: Dossier) -> list[dict[str, Any]]:
     steps = []
     for event in dossier.events:
         if event.kind == "task_completed":
-            form = form_of(dossier.process_version, event.data.get("form_ref"))
+            form = (form_for_task(dossier.process_version, event.data.get("bpmn_id"))
+                    or form_of(dossier.process_version, event.data.get("form_ref")))
             steps.append({"task": event.data.get("task"), "actor": event.actor_label, "at": event.at,
                           "rows": labelled_values(form, event.data.get("values", {}))})
     return steps

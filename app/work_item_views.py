@@ -10,7 +10,7 @@ from .engine import EngineError
 from .extensions import db
 from .camunda_forms import validate_submission
 from .services import dossiers
-from .task_forms import completed_steps, form_context, form_of
+from .task_forms import completed_steps, form_context, form_for_task
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ def work_item_page(dossier, item, *, template: str, done_url: str, **page):
 
     :param page: extra template variables.
     """
-    form, context = form_of(dossier.process_version, item.form_ref), form_context(dossier, item)
+    form, context = form_for_task(dossier.process_version, item.bpmn_id), form_context(dossier, item)
     values, errors = {}, {}
     if request.method == "POST":
         values, errors = validate_submission(form, request.form, context) if form else ({}, {})

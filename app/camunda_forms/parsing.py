@@ -20,11 +20,14 @@ LAYOUT_TYPES = frozenset({"text", "group", "dynamiclist", "separator", "spacer",
 UNSUPPORTED_TYPES = frozenset({"html", "image", "table", "iframe", "documentPreview", "expression"})
 
 
-def parse_form(data: str | bytes | Mapping[str, Any], source: str) -> FormDefinition:
+def parse_form(data: str | bytes | Mapping[str, Any], source: str, *, default_id: str | None = None) -> FormDefinition:
     """Parse a Camunda Form and check it strictly enough to catch a designer's mistakes.
 
     :param data: the ``.form`` file's JSON text (str or UTF-8 bytes) or the decoded object.
     :param source: the file name, used in error messages (e.g. ``"forms/hkd.form"``).
+    :param default_id: the id of a form that has none (one found by file name through
+        ``camunda-forms:deployment:<file>.form``, or generated from ``camunda:formData``); without it a
+        missing ``id`` is an error.
     :return: the :class:`FormDefinition`, with every FEEL condition and regex compiled.
     :raises FormSchemaError: on invalid JSON, a wrong top level (``type`` not ``"default"``,
         missing ``id`` or ``components``, ``schemaVersion`` not an int in 1–19), an unknown or
@@ -33,11 +36,11 @@ def parse_form(data: str | bytes | Mapping[str, Any], source: str) -> FormDefini
         expression outside the supported subset. ``path`` names the offending property.
     """
     document = _load(data, source)
-    schema_version = _check_top(document, source)
+    schema_version = _check_top(document, source, require_id=default_id is None)
     builder = _TreeBuilder(source)
     components = builder.components(document["components"], "components", _Scope())
     return FormDefinition(
-        id=document["id"], source=source, components=components, fields=builder.fields,
+        id=document.get("id") or default_id, source=source, components=components, fields=builder.fields,
         schema_version=schema_version, submit_label=builder.submit_label,
     )
 
@@ -54,10 +57,11 @@ def _load(data: str | bytes | Mapping[str, Any], source: str) -> Mapping[str, An
     return document
 
 
-def _check_top(document: Mapping[str, Any], source: str) -> int | None:
+def _check_top(document: Mapping[str, Any], source: str, *, require_id: bool = True) -> int | None:
     if document.get("type") != "default":
         raise FormSchemaError(source, "type", 'phải là "default"')
-    if not isinstance(document.get("id"), str) or not document["id"].strip():
+    if (require_id or document.get("id") is not None) and (not isinstance(document.get("id"), str)
+                                                           or not document["id"].strip()):
         raise FormSchemaError(source, "id", "thiếu mã biểu mẫu (id)")
     if not isinstance(document.get("components"), list):
         raise FormSchemaError(source, "components", "phải là một danh sách thành phần")

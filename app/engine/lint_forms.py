@@ -4,7 +4,11 @@ A form finding names the JSON path as its element (``components[3].key``), which
 :class:`~app.camunda_forms.FormSchemaError` reports, plus the component's id when it has one so the
 designer can find it in the Modeler's form editor. Forms have no line numbers except for JSON syntax
 errors: Camunda Modeler edits them visually. ``parse_form`` stops at its first problem, so a form shows
-at most one ``form-schema`` finding per run; ``typename`` keys are all listed, before it.
+at most one ``form-schema`` finding per run; ``typename`` keys are all listed, before it. A form without an ``id``
+is fine: ``camunda-forms:deployment:<file>.form`` finds it by file name (Camunda's own examples have none).
+
+:func:`check_element_form` checks how a user task or start event points to its form (:mod:`.forms_xml`):
+``camunda:formRef`` (+ binding), ``camunda:formKey`` and the fields of a generated ``camunda:formData`` form.
 """
 import json
 import re
@@ -13,7 +17,9 @@ from typing import Any
 
 from app.camunda_forms import FormSchemaError, parse_form
 
-from .findings import Finding, Report, Source
+from .bpmn_xml import camunda
+from .findings import ERROR, Finding, Library, Report, Source
+from .forms_xml import BINDINGS, form_data_fields, form_data_schema, form_key_file
 
 RESERVED = frozenset({"typename"})
 _INDEX = re.compile(r"\[(\d+)\]")
@@ -50,7 +56,7 @@ def _check_form(source: Source, report: Report) -> Any:
                                            f"dossier; rename the key{_component_hint(document, path)}",
                      element_id=path)
     try:
-        parse_form(document, source.path)
+        parse_form(document, source.path, default_id=source.name)
     except FormSchemaError as exc:
         if exc.path not in reserved:
             report.error("form-schema", f"{exc.message}{_component_hint(document, exc.path)}",
@@ -90,3 +96,62 @@ def _component_hint(document: Any, path: str) -> str:
         if isinstance(node, Mapping) and isinstance(node.get("id"), str) and part.endswith("]"):
             found = node["id"]
     return f" (component {found})" if found else ""
+
+
+def check_element_form(element, report: Report, library: Library) -> None:
+    """Findings for the form of one user task or start event: unknown ``formRef`` ids and bindings, ``formKey``
+    files not in the run or schemes that are not rendered, generated ``formData`` fields that do not work."""
+    form_ref, form_key = element.get(camunda("formRef")), element.get(camunda("formKey"))
+    fields = form_data_fields(element)  # checked even next to a Camunda Form, which is then the one shown
+    if form_ref:
+        _check_form_ref(element, form_ref, report, library)
+    if form_key:
+        _check_form_key(element, form_key, bool(fields) and not form_ref, report, library)
+    if fields:
+        _check_form_data(element, report)
+    if form_ref and form_key_file(form_key):
+        report.warning("form-ambiguous", "camunda:formRef and a camunda-forms: formKey are both set; only the formRef "
+                                         f"form {form_ref!r} is shown; remove the formKey", element=element)
+
+
+def _check_form_ref(element, form_ref: str, report: Report, library: Library) -> None:
+    binding = element.get(camunda("formRefBinding")) or "latest"
+    version = element.get(camunda("formRefVersion"))
+    if binding not in BINDINGS:
+        report.error("form-ref-binding", f"camunda:formRefBinding {binding!r} is not one of {', '.join(BINDINGS)}",
+                     element=element)
+    elif binding == "version" and not (version and version.strip().isdigit() and int(version) >= 1):
+        report.error("form-ref-binding", f"binding 'version' needs camunda:formRefVersion, a whole number from 1 "
+                                         f"(the Nth deployed version of form {form_ref!r}), not {version!r}",
+                     element=element)
+    if form_ref not in library.form_ids:
+        report.error("form-ref-unknown", f"form {form_ref!r} (camunda:formRef) is not among the forms of this run: "
+                                         f"{sorted(library.form_ids)}; save the form with that id in forms/ or fix "
+                                         "the reference", element=element)
+
+
+def _check_form_key(element, form_key: str, falls_back: bool, report: Report, library: Library) -> None:
+    file = form_key_file(form_key)
+    if file is None:
+        shown = "its camunda:formData fields are shown instead" if falls_back else "it would show no form"
+        report.warning("form-key-unsupported", f"formKey {form_key!r} is not rendered: only Camunda Forms and "
+                                               "formData are rendered (camunda:formRef, camunda-forms:deployment:"
+                                               f"<file>.form, camunda-forms:app:<file>.form, camunda:formData); "
+                                               f"{shown}", element=element)
+    elif file not in library.form_files:
+        report.error("form-key-missing", f"formKey {form_key!r} names a form file that is not in this run; save "
+                                         f"{file} in forms/", element=element)
+
+
+def _check_form_data(element, report: Report) -> None:
+    element_id = element.get("id")
+    schema, issues = form_data_schema(element)
+    for issue in issues:
+        report.add(issue.severity, issue.rule, issue.message, element=issue.element, element_id=element_id)
+    if any(issue.severity == ERROR for issue in issues):
+        return
+    try:
+        parse_form(schema, f"{element_id} (camunda:formData)", default_id=f"formdata:{element_id}")
+    except FormSchemaError as exc:
+        report.error("form-data-field", f"the generated form does not work: {exc.path}: {exc.message}",
+                     element=element)

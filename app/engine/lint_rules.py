@@ -3,20 +3,16 @@
 Each rule takes ``(element, context)`` and records findings on ``context.report``; :data:`RULES_BY_TAG`
 says which rules run on which element (Clark tag), :data:`RULES_FOR_ALL` run on every element.
 """
-import re
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 
 from .bpmn_xml import BPMN, CAMUNDA, camunda, properties
 from .findings import Library, Report
 from .lint_expressions import check_assignment, check_collection, check_condition, check_expression, check_timer
+from .lint_forms import check_element_form
 from .lint_gateways import check_gateway
 
 #: Catalogue facts deploy needs on the process element (README, "How process designers …", step 2).
 REQUIRED_CATALOGUE = ("procedure_code", "procedure_name", "processing_working_days")
-_FIELD_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_RESERVED = frozenset({"typename"})
-_CAMUNDA_FORM_KEY = re.compile(r"^camunda-forms:(deployment|app):(?P<file>.+)$")
 _UNSUPPORTED = {
     "complexGateway": ("complex gateways are not supported by the engine; use exclusive, inclusive or parallel "
                        "gateways"),
@@ -116,47 +112,11 @@ def _business_rule_task(task, ctx: ProcessContext) -> None:
 
 def _user_task(task, ctx: ProcessContext) -> None:
     check_assignment(task, ctx.report, ctx.library.functions)
-    _form_ref(task, ctx)
-    key = task.get(camunda("formKey"))
-    if not key:
-        return
-    match = _CAMUNDA_FORM_KEY.match(key)
-    if match is None:
-        ctx.report.warning("form-key-unsupported", f"formKey {key!r} is not a Camunda Form: only Camunda Forms "
-                                                   "(camunda:formRef, or camunda-forms:deployment:<file>.form) are "
-                                                   "rendered; the task would show no form", element=task)
-    elif PurePosixPath(match["file"]).name not in ctx.library.form_files:
-        ctx.report.error("form-key-missing", f"formKey {key!r} names a form file that is not in this run; save "
-                                             f"{PurePosixPath(match['file']).name} in forms/", element=task)
+    check_element_form(task, ctx.report, ctx.library)
 
 
 def _start_event(event, ctx: ProcessContext) -> None:
-    _form_ref(event, ctx)
-    if event.get(camunda("formKey")):
-        ctx.report.warning("start-form-key", "camunda:formKey on a start event is ignored: the filing form is read "
-                                             "from camunda:formRef (Form reference); set that instead",
-                           element=event)
-
-
-def _form_ref(element, ctx: ProcessContext) -> None:
-    ref = element.get(camunda("formRef"))
-    if ref and ref not in ctx.library.form_ids:
-        ctx.report.error("form-ref-unknown", f"form {ref!r} (camunda:formRef) is not among the forms of this run: "
-                                             f"{sorted(ctx.library.form_ids)}; save the form with that id in forms/ "
-                                             "or fix the reference", element=element)
-
-
-def _form_field(field, ctx: ProcessContext) -> None:
-    field_id = field.get("id") or ""
-    if field_id in _RESERVED:
-        message = f"form field id {field_id!r} is reserved: it breaks saving the dossier; rename the field"
-    elif not _FIELD_ID.fullmatch(field_id):
-        message = f"form field id {field_id!r} must be a variable name: letters without accents, digits and _"
-    else:
-        return
-    task = next((a for a in field.iterancestors() if a.tag.startswith(f"{{{BPMN}}}") and a.get("id")), None)
-    ctx.report.error("form-data-field-id", message, element=field, element_id=task.get("id") if task is not None
-                     else None)
+    check_element_form(event, ctx.report, ctx.library)
 
 
 def _gateway(gateway, ctx: ProcessContext) -> None:
@@ -198,6 +158,5 @@ RULES_BY_TAG = {
     _bpmn("businessRuleTask"): (_business_rule_task,),
     _bpmn("userTask"): (_user_task,),
     _bpmn("startEvent"): (_start_event,),
-    f"{{{CAMUNDA}}}formField": (_form_field,),
     **{f"{{{CAMUNDA}}}{name}": (_ignored_extension,) for name in _IGNORED_EXTENSIONS},
 }

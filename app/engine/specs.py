@@ -3,7 +3,8 @@
 
 What is stored (:class:`ParsedProcess`): the process id and name, the procedure catalogue facts kept as
 ``camunda:properties`` on the process element, the start form, per-element ``camunda:properties``
-(e.g. ``dossier_status``), the form ids the diagram uses, and the serialized Spiff spec.
+(e.g. ``dossier_status``), the forms the diagram uses and which element shows which (:mod:`.forms_xml`), and the
+serialized Spiff spec.
 
 The checks are the linter's (:mod:`.lint`): :func:`parse_process` refuses the first error-level finding;
 deploy lints every file first and calls :func:`build_process` only on a clean run.
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from .bpmn_xml import BPMN, NS, camunda, executable, properties, read_xml
 from .errors import ProcessDefinitionError
 from .findings import Library, Source
+from .forms_xml import FormReference, form_data_schema, form_elements, form_reference
 from .lint import errors, expression_functions
 from .lint_bpmn import check_bpmn, dmn_files
 from .lint_dmn import decision_id
@@ -28,12 +30,22 @@ class ParsedProcess:
     process_id: str
     name: str
     catalogue: dict[str, str]
+    #: ``camunda:formRef`` of the start event (None when the filing form comes from a formKey or formData).
     start_form_ref: str | None
     element_properties: dict[str, dict[str, str]]
+    #: form ids used with the ``latest``/``deployment`` binding: their schema is the one in the run.
     form_refs: list[str]
     spec_json: str = field(repr=False)
     #: ids of the DMN decisions its business rule tasks call (their tables are inside ``spec_json``).
     decision_refs: list[str] = field(default_factory=list)
+    #: element id (user task or start event) → key of its form in the version's ``forms_json``.
+    task_forms: dict[str, str] = field(default_factory=dict)
+    #: key of the filing form (the first start event's form), or None.
+    start_form: str | None = None
+    #: how each key of ``task_forms`` is resolved at deploy (formRef with binding, formKey file, formData).
+    form_references: dict[str, FormReference] = field(default_factory=dict, repr=False)
+    #: key → form-js schema generated from ``camunda:formData``.
+    generated_forms: dict[str, dict] = field(default_factory=dict, repr=False)
 
 
 def parse_process(bpmn: bytes, file: str, *, form_ids: set[str], topics: set[str],
@@ -68,17 +80,36 @@ def build_process(source: Source, library: Library) -> ParsedProcess:
     root = read_xml(source.data)
     process = next(p for p in root.findall("bpmn:process", NS) if executable(p))
     spec, subprocess_specs = build_specs(source.data, source.path, process.get("id"), dmn_files(library))
-    start_forms = [s.get(camunda("formRef")) for s in process.findall("bpmn:startEvent", NS)]
+    references = {el.get("id"): ref for el in form_elements(process) if (ref := form_reference(el))}
+    starts = [s.get("id") for s in process.findall("bpmn:startEvent", NS) if s.get("id") in references]
+    start_ref = references[starts[0]] if starts else None
     return ParsedProcess(
         process_id=process.get("id"), name=_process_name(root, process), catalogue=properties(process),
-        start_form_ref=next((f for f in start_forms if f), None),
+        start_form_ref=start_ref.form_id if start_ref else None,
         element_properties={el.get("id"): props for el in process.iter() if (props := properties(el))
                             and el is not process},
-        form_refs=sorted({el.get(camunda("formRef")) for el in process.iter()} - {None}),
+        form_refs=sorted({r.form_id for r in references.values() if r.kind == "formRef" and r.version is None}),
         spec_json=dump_spec(spec, subprocess_specs),
         decision_refs=sorted({t.get(camunda("decisionRef")) for t in process.iter(f"{{{BPMN}}}businessRuleTask")}
                              - {None}),
+        task_forms={element_id: ref.key for element_id, ref in references.items()},
+        start_form=start_ref.key if start_ref else None,
+        form_references={ref.key: ref for ref in references.values()},
+        generated_forms={ref.key: form_data_schema(el)[0] for el in form_elements(process)
+                         if (ref := references.get(el.get("id"))) and ref.kind == "formData"},
     )
+
+
+def element_forms(bpmn: bytes) -> dict[str, str]:
+    """Element id → form key (:mod:`.forms_xml`) of the executable process of ``bpmn``, read from the XML alone.
+
+    For process versions deployed before ``task_forms`` was stored in their definition.
+    """
+    root = read_xml(bpmn)
+    process = next((p for p in root.findall("bpmn:process", NS) if executable(p)), None)
+    if process is None:
+        return {}
+    return {el.get("id"): ref.key for el in form_elements(process) if (ref := form_reference(el))}
 
 
 def _process_name(root, process) -> str:

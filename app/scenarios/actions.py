@@ -17,7 +17,7 @@ from app.models import Agency, Applicant, Dossier, Officer, Procedure, WorkItem
 from app.services.dossiers import DossierActionError, complete_work_item, submit_dossier
 from app.services.timers import fire_due_timers
 from app.services.working_time import local_tz
-from app.task_forms import form_context, form_of, start_form_of
+from app.task_forms import form_context, form_for_task, start_form_of
 
 from .format import Scenario, Step
 
@@ -69,7 +69,7 @@ def complete_task(dossier: Dossier, step: Step, now: datetime) -> WorkItem:
     """
     actor = actor_named(step.actor)
     item = ready_item(dossier, step.target)
-    form = form_of(dossier.process_version, item.form_ref)
+    form = form_for_task(dossier.process_version, item.bpmn_id)
     values = validated(form, step.data, form_context(dossier, item), now)
     try:
         with frozen_at(now):

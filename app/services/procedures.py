@@ -1,4 +1,21 @@
-"""Deploying procedures: ``processes/*.bpmn`` + ``forms/*.form`` → immutable process versions."""
+"""Deploying procedures: ``processes/*.bpmn`` + ``forms/*.form`` → immutable process versions.
+
+Forms are snapshotted into each process version (``forms_json``, keyed as :mod:`app.engine.forms_xml` says), so a
+running dossier always shows the forms its version was deployed with. ``camunda:formRef`` bindings:
+
+* ``latest`` (the default) — Camunda: the newest deployed version of the form id. Here the form file in the run
+  being deployed *is* the newest version, so the version stores the form's content at its deploy time; a later
+  change of the form makes a new process version (the content hash covers the forms), and running dossiers keep
+  the old one.
+* ``deployment`` — Camunda: the form deployed together with the process. Every deploy deploys ``processes/`` and
+  ``forms/`` together, so this is the same form as ``latest``.
+* ``version`` + ``camunda:formRefVersion="N"`` — the Nth version of that form id. Form versions are not a table of
+  their own: they are read from what process versions stored. Version 1 is the first content of that form id any
+  process version stored, version 2 the next *different* content, and so on (storing order); the form file of the
+  current run counts as the next version when its content is new. A content that was never stored with any
+  process version was never deployed and has no number. Unlike Camunda, changing a form back to an earlier
+  content does not make a new version: it is that earlier version again.
+"""
 import hashlib
 import json
 from dataclasses import dataclass
@@ -61,10 +78,15 @@ def deploy_processes(processes_dir: Path, forms_dir: Path, *, now: datetime) -> 
     problems = errors(lint(sources, library))
     if problems:
         raise DeployError([finding.problem for finding in problems])
-    forms = {document["id"]: document for document in _form_documents(sources)}
+    forms = _RunForms(sources)
     decisions = {decision_id(s): s.data.decode("utf-8") for s in library.dmn}
     parsed = [(s, build_process(s, library)) for s in sources if s.kind == ".bpmn"]
-    return [_store(source, process, forms, decisions, now) for source, process in parsed]
+    used = [_forms_used(source, process, forms) for source, process in parsed]
+    problems = [problem for _, found in used for problem in found]
+    if problems:
+        raise DeployError(problems)
+    return [_store(source, process, forms_json, decisions, now)
+            for (source, process), (forms_json, _) in zip(parsed, used)]
 
 
 def _sources(processes_dir: Path, forms_dir: Path) -> list[Source]:
@@ -73,13 +95,61 @@ def _sources(processes_dir: Path, forms_dir: Path) -> list[Source]:
     return [Source.read(path, path.name) for path in files]
 
 
-def _form_documents(sources: list[Source]) -> list[dict]:
-    return [json.loads(s.data) for s in sources if s.kind == ".form"]
+class _RunForms:
+    """The forms of the run being deployed, by id and by file name, and the versions of each form id."""
+
+    def __init__(self, sources: list[Source]):
+        documents = [(s.name, json.loads(s.data)) for s in sources if s.kind == ".form"]
+        self.by_file = dict(documents)
+        self.by_id = {document["id"]: document for _, document in documents if isinstance(document.get("id"), str)}
+        self._history: list[dict] | None = None
+
+    def version(self, form_id: str, number: int) -> dict | None:
+        """The ``number``-th version (from 1) of form ``form_id``, or None if it has fewer (module docstring)."""
+        contents: list[str] = []
+        for schema in [*self._stored(), self.by_id.get(form_id)]:
+            if isinstance(schema, dict) and schema.get("id") == form_id:
+                text = json.dumps(schema, sort_keys=True, ensure_ascii=False)
+                if text not in contents:
+                    contents.append(text)
+        return json.loads(contents[number - 1]) if number <= len(contents) else None
+
+    def _stored(self) -> list[dict]:
+        """Every form schema stored by any process version, in deploy order (read once per deploy)."""
+        if self._history is None:
+            stored = db.session.scalars(select(ProcessVersion.forms_json).order_by(ProcessVersion.id))
+            self._history = [schema for text in stored for schema in json.loads(text).values()]
+        return self._history
+
+    def stored(self, forms_json: dict[str, dict]) -> None:
+        """Count the forms of a version stored during this deploy in later version look-ups."""
+        if self._history is not None:
+            self._history.extend(forms_json.values())
 
 
-def _store(source: Source, process: ParsedProcess, forms: dict[str, dict], decisions: dict[str, str],
+def _forms_used(source: Source, process: ParsedProcess, forms: _RunForms) -> tuple[dict[str, dict], list[str]]:
+    """``(forms_json, problems)``: each form the process uses under its key, or why a version is missing."""
+    used, problems = dict(process.generated_forms), []
+    for key, ref in process.form_references.items():
+        if ref.kind == "formKey":
+            used[key] = forms.by_file[ref.file]
+        elif ref.kind == "formRef" and ref.version is None:
+            used[key] = forms.by_id[ref.form_id]
+        elif ref.kind == "formRef":
+            schema = forms.version(ref.form_id, ref.version)
+            if schema is None:
+                element = next(e for e, k in process.task_forms.items() if k == key)
+                problems.append(f"{source.name}: {element}: form {ref.form_id!r} has no deployed version "
+                                f"{ref.version} (camunda:formRefVersion); use a version that was deployed, or the "
+                                "binding 'latest'")
+            else:
+                used[key] = schema
+    forms.stored(used)
+    return used, problems
+
+
+def _store(source: Source, process: ParsedProcess, used: dict[str, dict], decisions: dict[str, str],
            now: datetime) -> DeployResult:
-    used = {ref: forms[ref] for ref in [*process.form_refs, process.start_form_ref] if ref}
     bpmn = source.data.decode("utf-8")
     dmn = "".join(decisions[ref] for ref in process.decision_refs)  # empty without business rule tasks
     digest = hashlib.sha256((bpmn + json.dumps(used, sort_keys=True) + dmn).encode()).hexdigest()
@@ -92,6 +162,7 @@ def _store(source: Source, process: ParsedProcess, forms: dict[str, dict], decis
         spec_json=process.spec_json, forms_json=json.dumps(used, ensure_ascii=False), deployed_at=now,
         published_at=now, definition_json=json.dumps(
             {"catalogue": process.catalogue, "start_form_ref": process.start_form_ref,
+             "start_form": process.start_form, "task_forms": process.task_forms,
              "element_properties": process.element_properties}, ensure_ascii=False))
     procedure.versions.append(version)
     db.session.flush()
