@@ -9,6 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from app.camunda_forms import FormSchemaError, parse_form
+from app.engine import parse_process
+from app.engine.findings import Source
+from app.engine.lint import collect_library, lint
 from app.extensions import db
 from app.models import Procedure
 from app.services.procedures import DeployError, deploy_processes
@@ -141,3 +144,23 @@ def test_check_refuses_a_version_binding_without_a_version(dirs):
     app = make_app()
     with app.app_context(), pytest.raises(DeployError, match="formRefVersion"):
         deploy_processes(processes, forms, now=NOW)
+
+
+def test_the_sample_lints_clean_although_two_forms_have_no_id():
+    files = [*(DATA / "processes").glob("*.bpmn"), *(DATA / "forms").glob("*.form")]
+    sources = [Source.read(path, path.name) for path in sorted(files)]
+    assert lint(sources, collect_library(sources, topics={"deadline_warning"})) == []
+
+
+def test_formdata_on_the_start_event_is_the_filing_form():
+    bpmn = (DATA / "processes" / "forms_binding.bpmn").read_text(encoding="utf-8").replace(
+        ' camunda:formKey="camunda-forms:deployment:forms/filing.form">',
+        '><bpmn:extensionElements><camunda:formData>'
+        '<camunda:formField id="handling_agency_code" label="Cơ quan" type="enum">'
+        '<camunda:value id="H54.10.01" name="Phường Tô Hiệu" /></camunda:formField>'
+        '</camunda:formData></bpmn:extensionElements>')
+    parsed = parse_process(bpmn.encode(), "start_form_data.bpmn", form_ids={"Form_Review"},
+                           form_files={"note.form"}, topics={"deadline_warning"})
+    assert parsed.start_form == "formdata:start" and parsed.start_form_ref is None
+    (component,) = parsed.generated_forms["formdata:start"]["components"]
+    assert component["values"] == [{"label": "Phường Tô Hiệu", "value": "H54.10.01"}]
