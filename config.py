@@ -20,6 +20,8 @@ class Config:
     FORMS_DIR = os.environ.get("FORMS_DIR", str(BASE_DIR / "forms"))  # *.form (Camunda Forms)
     SCHEDULER_ENABLED = os.environ.get("SCHEDULER_ENABLED") == "1"  # run APScheduler in this process
     SCHEDULER_SWEEP_SECONDS = int(os.environ.get("SCHEDULER_SWEEP_SECONDS", "60"))  # overdue-timer sweeper period
+    # retries of a failing service-task handler (1, 5, then 30 minutes apart) before it becomes an incident
+    EXTERNAL_TASK_RETRIES = int(os.environ.get("EXTERNAL_TASK_RETRIES", "3"))
     ENVIRONMENT = "production"  # production | development | testing
     DEV_IDENTITY_PROVIDER = False  # development stand-in for VNeID; never in production
     LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))  # failed officer logins before lockout

@@ -52,10 +52,12 @@ def _tune_sqlite(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from .admin import bp as admin_bp
     from .officer import bp as officer_bp
     from .portal import bp as portal_bp
     app.register_blueprint(portal_bp)
     app.register_blueprint(officer_bp, url_prefix="/officer")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
 
 
 def _register_cli(app: Flask) -> None:

@@ -28,6 +28,8 @@ OFFICER_NAMES = [
     "Tòng Thị Hương", "Hoàng Văn Nam", "Phạm Minh Tuấn", "Lê Thị Thu", "Vì Văn Sơn", "Đặng Quốc Bảo",
     "Hà Thị Ngọc", "Mai Văn Long", "Bùi Thị Hạnh", "Lù Thị Yến", "Đinh Văn Khánh", "Vũ Thị Thanh",
 ]
+#: (username, name, roles) of the sample system administrator in the provincial centre (incidents: /admin/).
+ADMINISTRATOR = ("quantri", "Lê Minh Quân", "system_admin")
 CITIZENS = [
     ("014090001234", "Nguyễn Văn An", "1990-03-12", "0912345678", "Tổ 3, phường Tô Hiệu, tỉnh Sơn La"),
     ("014195004567", "Lò Thị Bình", "1995-07-01", "0987654321", "Bản Hài, phường Chiềng An, tỉnh Sơn La"),
@@ -40,8 +42,12 @@ def seed_sample_data() -> bool:
     if db.session.scalar(select(Agency.id).limit(1)) is not None:
         return False
     province = Agency(code=PROVINCE[0], name=PROVINCE[1], level=PROVINCE[2])
-    db.session.add_all([province, Agency(code=CENTRE[0], name=CENTRE[1], level=CENTRE[2], parent=province)])
+    centre = Agency(code=CENTRE[0], name=CENTRE[1], level=CENTRE[2], parent=province)
+    db.session.add_all([province, centre])
     password_hash = hash_password(SAMPLE_PASSWORD)
+    username, full_name, roles = ADMINISTRATOR
+    db.session.add(Officer(username=username, full_name=full_name, agency=centre, password_hash=password_hash,
+                           roles_text=roles, must_change_password=False))
     names = iter(OFFICER_NAMES)
     for code, name, slug in COMMUNES:
         commune = Agency(code=code, name=name, level="commune", parent=province)

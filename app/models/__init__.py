@@ -2,6 +2,7 @@
 from .agency import Agency
 from .dossier import STATUS_LABELS, Dossier, DossierEvent, DossierStatus
 from .dossier_code import DossierCodeSequence
+from .external_task import ExternalTaskRow, Incident, IncidentState, IncidentStateError
 from .people import OFFICER_ROLES, Applicant, Officer
 from .procedure import Procedure, ProcessVersion
 from .timer import PendingTimerRow
@@ -10,5 +11,6 @@ from .working_calendar import WorkingCalendarEntry
 
 __all__ = [
     "OFFICER_ROLES", "STATUS_LABELS", "Agency", "Applicant", "Dossier", "DossierCodeSequence", "DossierEvent",
-    "DossierStatus", "Officer", "PendingTimerRow", "Procedure", "ProcessVersion", "WorkItem", "WorkingCalendarEntry",
+    "DossierStatus", "ExternalTaskRow", "Incident", "IncidentState", "IncidentStateError", "Officer",
+    "PendingTimerRow", "Procedure", "ProcessVersion", "WorkItem", "WorkingCalendarEntry",
 ]

@@ -1,7 +1,8 @@
 """What a scenario step does, through the services and Camunda Form validation a user's click goes through.
 
 Each action flushes through the services; the runner commits after a step succeeds and rolls back after a
-refusal, as a route does. Timers are fired with the engine clock frozen at the scenario's time.
+refusal, as a route does. Timers are fired with the engine clock frozen at the scenario's time; the external
+service tasks they start run right after each firing's commit, as the scheduler runs them after a commit.
 """
 import re
 from datetime import datetime, timedelta
@@ -15,6 +16,7 @@ from app.engine.clock import frozen_at
 from app.extensions import db
 from app.models import Agency, Applicant, Dossier, Officer, Procedure, WorkItem
 from app.services.dossiers import DossierActionError, complete_work_item, submit_dossier
+from app.services.external_tasks import run_due_external_tasks
 from app.services.timers import fire_due_timers
 from app.services.working_time import local_tz
 from app.task_forms import form_context, form_for_task, start_form_of
@@ -103,6 +105,7 @@ def advance_timers(dossier_id: int, now: datetime, until: datetime) -> list[str]
         if count == 0:
             raise ScenarioError(f"timer(s) {', '.join(due)} due at {next_due.isoformat()} did not fire")
         db.session.commit()
+        run_due_external_tasks(now)  # service tasks the timer started run at its time, before the next timer
         fired.extend(due)
     raise ScenarioError(f"more than {MAX_TIMERS_PER_ADVANCE} timers fired in one advance (an endless cycle?)")
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from app.extensions import db
 from app.models import Dossier
+from app.services.external_tasks import run_due_external_tasks
 from app.services.procedures import DeployError
 
 from .actions import ActionRefused, ScenarioError, advance_timers, complete_task, correlate_message, start_dossier
@@ -106,6 +107,7 @@ class _Run:
         try:
             dossier = start_dossier(self.scenario, self.now)
             db.session.commit()
+            run_due_external_tasks(self.now)  # as the scheduler would right after the commit
         except (ActionRefused, ScenarioError) as exc:
             self._fail(None, f"{text}: {exc}")
         except Exception as exc:  # noqa: BLE001 -- a bug or an engine failure: reported like any unmet step
@@ -135,6 +137,7 @@ class _Run:
             db.session.rollback()
             self._fail(step, f"{step.text}: wanted an error containing {step.expect_error!r}, but it succeeded")
         db.session.commit()
+        run_due_external_tasks(self.now)  # service tasks the step started run after its commit, as in the app
         self.echo(f"  {step.number:>3} ✓ {step.text}{detail}")
 
     def _act(self, step: Step) -> str:

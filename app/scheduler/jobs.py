@@ -1,4 +1,7 @@
-"""Thin scheduler jobs: set up the app context, call a service with ``now``, commit, retry on conflicts."""
+"""Thin scheduler jobs: set up the app context, call a service with ``now``, commit, retry on conflicts.
+
+External tasks commit inside their service (one transaction per task, failures counted after a rollback).
+"""
 import logging
 from datetime import UTC, datetime
 
@@ -6,7 +9,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.engine import EngineError
 from app.extensions import db
-from app.services import timers
+from app.services import external_tasks, timers
 
 logger = logging.getLogger(__name__)
 ATTEMPTS = 3
@@ -39,3 +42,22 @@ def sweep_due_timers(app) -> None:
         db.session.remove()
     for dossier_id in due:
         fire_timer(app, dossier_id)
+
+
+def run_external_tasks(app, dossier_id: int) -> None:
+    """Run the dossier's due external service tasks; the service commits each and schedules any retry."""
+    with app.app_context():
+        try:
+            done = external_tasks.run_due_external_tasks(datetime.now(UTC), dossier_id=dossier_id)
+            logger.info("Dossier %s: %d external task(s) completed", dossier_id, done)
+        finally:
+            db.session.remove()
+
+
+def sweep_due_external_tasks(app) -> None:
+    """Every ``SCHEDULER_SWEEP_SECONDS``: run every due external task (lost jobs, expired holds, other processes)."""
+    with app.app_context():
+        try:
+            external_tasks.run_due_external_tasks(datetime.now(UTC))
+        finally:
+            db.session.remove()

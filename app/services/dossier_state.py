@@ -1,18 +1,20 @@
-"""Writing a dossier's workflow back: state JSON, status, work items, pending timers, all in one flush.
+"""Writing a dossier's workflow back: state JSON, status, work items, pending timers, external tasks, in one flush.
 
-Runs external service tasks first, so the saved state never parks on a task the app could finish itself.
+Started external service tasks are not run here: they become ``external_tasks`` rows in the same transaction,
+executed after commit (:mod:`app.services.external_tasks`).
 """
 from datetime import datetime
 
-from sqlalchemy.orm import object_session
+from sqlalchemy import select
+from sqlalchemy.orm import Session, object_session
 
 from app.engine import DossierWorkflow
-from app.models import Dossier, DossierStatus, PendingTimerRow, WorkItem
-
-from .external_tasks import handler_for
+from app.models import Dossier, DossierStatus, ExternalTaskRow, Incident, IncidentState, PendingTimerRow, WorkItem
 
 #: Session-info key: timers committed with this transaction, for the scheduler to pick up after commit.
 TIMERS_TO_SCHEDULE = "timers_to_schedule"
+#: Session-info key: ``(dossier id, next attempt at)`` of external tasks committed with this transaction.
+EXTERNAL_TASKS_TO_SCHEDULE = "external_tasks_to_schedule"
 
 
 def restore_workflow(dossier: Dossier) -> DossierWorkflow:
@@ -22,29 +24,31 @@ def restore_workflow(dossier: Dossier) -> DossierWorkflow:
 
 
 def save_workflow(dossier: Dossier, workflow: DossierWorkflow, *, now: datetime) -> None:
-    """Run pending external tasks, then store state, status, work items and pending timers of ``dossier``.
+    """Store state, status, work items, pending timers and started external tasks of ``dossier``.
+
+    A service task the workflow has just started gets an ``external_tasks`` row due at ``now``; the scheduler runs
+    it after this transaction commits (never inside it, so a slow or failing handler cannot fail the request).
 
     :param now: aware UTC time of the request.
     :raises app.engine.EngineError: the engine failed; the caller must roll back, never commit.
     """
     session = object_session(dossier)
     with session.no_autoflush:  # one flush at the end, so the dossier row is updated (and versioned) once
-        _run_external_tasks(dossier, workflow, now)
         dossier.workflow_state = workflow.dump()
         _apply_status(dossier, workflow, now)
         _apply_work_items(dossier, workflow, now)
         _apply_pending_timers(dossier, workflow)
+        external = _apply_external_tasks(session, dossier, workflow, now)
     session.flush()
     session.info.setdefault(TIMERS_TO_SCHEDULE, []).extend((t.dossier_id, t.due_at) for t in dossier.pending_timers)
+    for row in external:
+        schedule_external_task_after_commit(session, row)
 
 
-def _run_external_tasks(dossier: Dossier, workflow: DossierWorkflow, now: datetime) -> None:
-    for _ in range(50):
-        calls = workflow.started_service_tasks()
-        if not calls:
-            return
-        for call in calls:
-            workflow.complete_service_task(call.task_id, handler_for(call.topic)(dossier, dict(call.data), now=now))
+def schedule_external_task_after_commit(session: Session, row: ExternalTaskRow) -> None:
+    """Tell the scheduler, once this transaction commits, when ``row`` is due (nothing while an incident holds it)."""
+    if row.next_attempt_at is not None:
+        session.info.setdefault(EXTERNAL_TASKS_TO_SCHEDULE, []).append((row.dossier_id, row.next_attempt_at))
 
 
 def status_of(workflow: DossierWorkflow, element_properties: dict[str, dict[str, str]]) -> DossierStatus | None:
@@ -94,3 +98,37 @@ def _apply_pending_timers(dossier: Dossier, workflow: DossierWorkflow) -> None:
     for timer in (t for t in waiting.values() if t.task_id not in known):
         dossier.pending_timers.append(PendingTimerRow(task_id=timer.task_id, bpmn_id=timer.bpmn_id,
                                                       name=timer.name, due_at=timer.due_at))
+
+
+def _apply_external_tasks(session: Session, dossier: Dossier, workflow: DossierWorkflow,
+                          now: datetime) -> list[ExternalTaskRow]:
+    """One row per started service task: new ones due at ``now``; gone ones removed, their open incidents obsolete.
+
+    :return: the dossier's rows after the save.
+    """
+    started = {call.task_id: call for call in workflow.started_service_tasks()}
+    rows = [] if dossier.id is None else list(session.scalars(
+        select(ExternalTaskRow).where(ExternalTaskRow.dossier_id == dossier.id)))
+    gone = [row for row in rows if row.task_id not in started]
+    for row in gone:
+        session.delete(row)
+    if gone:
+        _resolve_obsolete_incidents(session, dossier, [row.task_id for row in gone], now)
+    known = {row.task_id for row in rows}
+    new = [ExternalTaskRow(dossier=dossier, task_id=call.task_id, bpmn_id=call.bpmn_id, topic=call.topic,
+                           attempts=0, next_attempt_at=now, created_at=now)
+           for call in started.values() if call.task_id not in known]
+    session.add_all(new)
+    return [row for row in rows if row.task_id in started] + new
+
+
+def _resolve_obsolete_incidents(session: Session, dossier: Dossier, task_ids: list[str], now: datetime) -> None:
+    """The workflow went on without these tasks (another path, a cancellation): their incidents need no retry."""
+    query = select(Incident).where(Incident.task_id.in_(task_ids), Incident.state == IncidentState.open)
+    for incident in session.scalars(query):
+        if incident.state is not IncidentState.open:  # resolved in this transaction, not flushed yet
+            continue
+        incident.resolve("obsolete", at=now)
+        dossier.record_event("incident_resolved", at=now, data={
+            "incident_id": incident.id, "bpmn_id": incident.bpmn_id, "topic": incident.topic,
+            "resolution": "obsolete"})

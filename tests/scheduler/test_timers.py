@@ -61,6 +61,8 @@ def test_timer_due_during_downtime_fires_once_after_restart(timer_app):
 
     init_scheduler(timer_app)  # restart: jobs are rebuilt from pending_timers
     assert _wait_for(lambda: "timer_fired" in _events(timer_app, dossier_id))
+    # the timer started the deadline_warning service task: its job runs once the firing has committed
+    assert _wait_for(lambda: "deadline_warning" in _events(timer_app, dossier_id))
     time.sleep(2.5)  # the sweeper runs every second meanwhile; it must find nothing left to fire
     kinds = _events(timer_app, dossier_id)
     assert kinds.count("timer_fired") == 1 and kinds.count("deadline_warning") == 1

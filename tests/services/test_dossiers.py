@@ -10,6 +10,7 @@ from app.extensions import db
 from app.models import Agency, Applicant, Dossier, DossierStatus, Officer, Procedure
 from app.services import dossiers, timers
 from app.services.dossier_codes import next_dossier_code
+from app.services.external_tasks import run_due_external_tasks
 from config import BASE_DIR
 from tests.conftest import APPLICATION, make_app
 
@@ -135,6 +136,8 @@ def test_late_dossier_warns_then_asks_the_leader_for_an_apology(ctx):
     assert warning_at == datetime(2025, 4, 28, 10, 0, tzinfo=UTC)  # one working day earlier: Mon 28/4 17:00
     assert timers.fire_due_timers(dossier.id, now=warning_at - timedelta(seconds=1)) == 0
     assert timers.fire_due_timers(dossier.id, now=warning_at) == 1  # due at or before now fires
+    assert "deadline_warning" not in [e.kind for e in dossier.events]  # the service task runs after commit
+    assert run_due_external_tasks(warning_at) == 1  # what the scheduler does once the firing commits
     assert [e.kind for e in dossier.events].count("deadline_warning") == 1
     assert [w.bpmn_id for w in dossier.work_items] == ["appraise_dossier"]
     assert timers.fire_due_timers(dossier.id, now=dossier.due_at) == 1

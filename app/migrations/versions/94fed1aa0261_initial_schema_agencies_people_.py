@@ -1,8 +1,8 @@
-"""Initial schema: agencies, people, procedures, process versions, dossiers, events, work items, timers, calendar, code sequences
+"""Initial schema: agencies, people, procedures, process versions, dossiers, events, work items, timers, calendar, code sequences, external tasks, incidents
 
-Revision ID: cc0834cbe491
+Revision ID: 94fed1aa0261
 Revises: 
-Create Date: 2026-11-29 15:23:10.959946
+Create Date: 2026-11-29 15:53:19.163903
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'cc0834cbe491'
+revision = '94fed1aa0261'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -138,6 +138,50 @@ def upgrade():
     with op.batch_alter_table('dossier_events', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_dossier_events_dossier_id'), ['dossier_id'], unique=False)
 
+    op.create_table('external_tasks',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('dossier_id', sa.Integer(), nullable=False),
+    sa.Column('task_id', sa.String(length=36), nullable=False),
+    sa.Column('bpmn_id', sa.String(length=120), nullable=False),
+    sa.Column('topic', sa.String(length=120), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('next_attempt_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('locked_until', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('last_error', sa.Text(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['dossier_id'], ['dossiers.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('task_id')
+    )
+    with op.batch_alter_table('external_tasks', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_external_tasks_dossier_id'), ['dossier_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_external_tasks_next_attempt_at'), ['next_attempt_at'], unique=False)
+
+    op.create_table('incidents',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('dossier_id', sa.Integer(), nullable=False),
+    sa.Column('task_id', sa.String(length=36), nullable=False),
+    sa.Column('bpmn_id', sa.String(length=120), nullable=False),
+    sa.Column('topic', sa.String(length=120), nullable=False),
+    sa.Column('error', sa.Text(), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('state', sa.Enum('open', 'resolved', name='incidentstate', native_enum=False, length=10), nullable=False),
+    sa.Column('opened_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('retried_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('retried_by_id', sa.Integer(), nullable=True),
+    sa.Column('resolved_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('resolved_by_id', sa.Integer(), nullable=True),
+    sa.Column('resolution', sa.String(length=20), nullable=True),
+    sa.ForeignKeyConstraint(['dossier_id'], ['dossiers.id'], ),
+    sa.ForeignKeyConstraint(['resolved_by_id'], ['officers.id'], ),
+    sa.ForeignKeyConstraint(['retried_by_id'], ['officers.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('incidents', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_incidents_dossier_id'), ['dossier_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_incidents_state'), ['state'], unique=False)
+        batch_op.create_index(batch_op.f('ix_incidents_task_id'), ['task_id'], unique=False)
+
     op.create_table('pending_timers',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('dossier_id', sa.Integer(), nullable=False),
@@ -191,6 +235,17 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_pending_timers_dossier_id'))
 
     op.drop_table('pending_timers')
+    with op.batch_alter_table('incidents', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_incidents_task_id'))
+        batch_op.drop_index(batch_op.f('ix_incidents_state'))
+        batch_op.drop_index(batch_op.f('ix_incidents_dossier_id'))
+
+    op.drop_table('incidents')
+    with op.batch_alter_table('external_tasks', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_external_tasks_next_attempt_at'))
+        batch_op.drop_index(batch_op.f('ix_external_tasks_dossier_id'))
+
+    op.drop_table('external_tasks')
     with op.batch_alter_table('dossier_events', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_dossier_events_dossier_id'))
 
