@@ -59,8 +59,9 @@ def applicant_required(view):
     return wrapped
 
 
-def safe_next_url(prefix: str = "/") -> str | None:
-    """The ``next`` query argument when it is a local path under ``prefix``, else ``None`` (no open redirects).
+def safe_next_url(*prefixes: str) -> str | None:
+    """The ``next`` query argument when it is a local path under one of ``prefixes`` (default ``/``), else ``None``
+    (no open redirects).
 
     Browsers drop tabs and newlines and read backslashes as slashes, so ``/\\t/evil.example`` would leave the
     site: such targets are refused along with anything that has a scheme or a host.
@@ -69,6 +70,6 @@ def safe_next_url(prefix: str = "/") -> str | None:
     if any(ch < " " or ch == "\\" for ch in target):
         return None
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not parts.path.startswith(prefix) or parts.path.startswith("//"):
+    if parts.scheme or parts.netloc or not parts.path.startswith(prefixes or ("/",)) or parts.path.startswith("//"):
         return None
     return target

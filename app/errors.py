@@ -28,5 +28,6 @@ def register_error_pages(app: Flask) -> None:
 
 
 def _page(code: int, message: str | None):
-    layout = "officer/_layout.html" if request.path.startswith("/officer") else "portal/_layout.html"
+    officer_side = request.path.startswith(("/officer", "/admin"))
+    layout = "officer/_layout.html" if officer_side else "portal/_layout.html"
     return render_template("error.html", layout=layout, code=code, title=TITLES.get(code, "Lỗi"), message=message)

@@ -28,7 +28,7 @@ def sign_in():
             officer.failed_logins, officer.locked_until = 0, None
             db.session.commit()
             login_user(officer)
-            return redirect(safe_next_url("/officer/") or url_for("officer.inbox"))
+            return redirect(safe_next_url("/officer/", "/admin/") or url_for("officer.inbox"))
         _count_failure(officer, now)
         flash("Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đang bị tạm khóa do nhập sai nhiều lần.",
               "error")

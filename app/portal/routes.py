@@ -20,6 +20,12 @@ from . import bp
 from .forms import DevSignInForm, LookupForm
 
 
+#: History entries shown to the applicant: each step and its handler (ND 224/2026 Art. 15.1(g)); internal
+#: bookkeeping (timers, warnings, incidents) stays on the officer side.
+APPLICANT_EVENT_KINDS = {"submitted", "task_completed", "received", "supplement_requested", "reception_refused",
+                         "decision_recorded", "status_changed"}
+
+
 @bp.get("/")
 def index():
     """List the procedures citizens can file online."""
@@ -70,6 +76,7 @@ def my_dossier(code):
     version = dossier.process_version
     requests = [e.data.get("missing_items") for e in dossier.events if e.kind == "supplement_requested"]
     return render_template("portal/my_dossier.html", dossier=dossier,
+                           events=[e for e in dossier.events if e.kind in APPLICANT_EVENT_KINDS],
                            application=labelled_values(start_form_of(version), dossier.application),
                            my_items=[w for w in dossier.work_items if dossiers.APPLICANT_GROUP in w.groups],
                            request_text=requests[-1] if requests else None)

@@ -147,3 +147,11 @@ def test_initial_password_must_be_changed_before_anything_else(app):
     fresh = app.test_client()
     assert post_form(fresh, "/officer/sign-in", {"username": "motcua.tohieu",
                                                  "password": "Bản-Hài-2026!"}).status_code == 302
+
+
+def test_admin_sign_in_goes_back_to_the_admin_page(app):
+    client = app.test_client()
+    to_sign_in = client.get("/admin/incidents")
+    assert to_sign_in.status_code == 302 and "/officer/sign-in" in to_sign_in.headers["Location"]
+    response = post_form(client, to_sign_in.headers["Location"], {"username": "quantri", "password": "MotCua@2026"})
+    assert response.headers["Location"].startswith("/admin/incidents")
