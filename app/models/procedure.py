@@ -42,13 +42,14 @@ class ProcessVersion(db.Model):
     """One deployed, immutable version of a procedure's BPMN and forms; running dossiers keep theirs."""
 
     __tablename__ = "process_versions"
-    __table_args__ = (UniqueConstraint("procedure_id", "number"), UniqueConstraint("procedure_id", "content_hash"))
+    __table_args__ = (UniqueConstraint("procedure_id", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     procedure_id: Mapped[int] = mapped_column(ForeignKey("procedures.id"))
     procedure: Mapped[Procedure] = relationship(back_populates="versions")
     number: Mapped[int]
-    #: sha256 of the BPMN bytes and the forms it uses: same content, same version.
+    #: sha256 of the BPMN bytes and the forms it uses: deploying the newest version's content again is a no-op;
+    #: reverting to an older content makes a new version (new dossiers must start on what was deployed last).
     content_hash: Mapped[str] = mapped_column(String(64))
     source_file: Mapped[str] = mapped_column(String(200))
     bpmn_xml: Mapped[str] = mapped_column(Text, deferred=True)

@@ -154,9 +154,9 @@ def _store(source: Source, process: ParsedProcess, used: dict[str, dict], decisi
     dmn = "".join(decisions[ref] for ref in process.decision_refs)  # empty without business rule tasks
     digest = hashlib.sha256((bpmn + json.dumps(used, sort_keys=True) + dmn).encode()).hexdigest()
     procedure = _procedure_for(process)
-    existing = next((v for v in procedure.versions if v.content_hash == digest), None)
-    if existing is not None:
-        return DeployResult(source.name, procedure.code, existing.number, created=False)
+    newest = procedure.versions[-1] if procedure.versions else None
+    if newest is not None and newest.content_hash == digest:  # unchanged; a revert to older content is a new version
+        return DeployResult(source.name, procedure.code, newest.number, created=False)
     version = ProcessVersion(
         number=len(procedure.versions) + 1, content_hash=digest, source_file=source.name, bpmn_xml=bpmn,
         spec_json=process.spec_json, forms_json=json.dumps(used, ensure_ascii=False), deployed_at=now,

@@ -122,3 +122,17 @@ def test_migrations_build_exactly_the_models_schema(tmp_path):
             diff = compare_metadata(MigrationContext.configure(connection), db.metadata)
         db.engine.dispose()
     assert diff == []
+
+
+def test_reverting_to_an_earlier_diagram_makes_it_the_newest_version(ctx, designer_dirs):
+    processes, forms = designer_dirs
+    bpmn = processes / "household_business_registration.bpmn"
+    original = bpmn.read_text(encoding="utf-8")
+    bpmn.write_text(original.replace("Thẩm định hồ sơ", "Thẩm định hồ sơ (bản 2)"), encoding="utf-8")
+    assert deploy_processes(processes, forms, now=NOW)[0].version_number == 2
+    bpmn.write_text(original, encoding="utf-8")
+    (back,) = deploy_processes(processes, forms, now=NOW)
+    assert back.created and back.version_number == 3
+    procedure = db.session.scalar(select(Procedure))
+    assert procedure.published_version.number == 3
+    assert procedure.published_version.content_hash == procedure.versions[0].content_hash

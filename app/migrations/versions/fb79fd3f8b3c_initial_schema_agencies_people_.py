@@ -1,8 +1,8 @@
 """Initial schema: agencies, people, procedures, process versions, dossiers, events, work items, timers, calendar, code sequences, external tasks, incidents
 
-Revision ID: 94fed1aa0261
+Revision ID: fb79fd3f8b3c
 Revises: 
-Create Date: 2026-11-29 15:53:19.163903
+Create Date: 2026-11-29 16:03:07.244836
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '94fed1aa0261'
+revision = 'fb79fd3f8b3c'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -97,7 +97,6 @@ def upgrade():
     sa.Column('published_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['procedure_id'], ['procedures.id'], ),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('procedure_id', 'content_hash'),
     sa.UniqueConstraint('procedure_id', 'number')
     )
     op.create_table('dossiers',
