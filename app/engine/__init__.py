@@ -4,11 +4,12 @@ Everything it hands out is a plain dataclass or JSON-ready dict (see :mod:`.work
 the app never touches Spiff objects.
 """
 from .clock import frozen_at
-from .errors import EngineError, ExpressionError, ProcessDefinitionError, TaskNotReadyError
+from .errors import EngineError, ExpressionError, MessageNotExpectedError, ProcessDefinitionError, TaskNotReadyError
 from .specs import ParsedProcess, parse_process
-from .workflow import DossierWorkflow, PendingTimer, ServiceTaskCall, UserTask
+from .workflow import DossierWorkflow, PendingTimer, ServiceTaskCall, UserTask, WaitingMessage
 
 __all__ = [
-    "DossierWorkflow", "EngineError", "frozen_at", "ExpressionError", "ParsedProcess", "PendingTimer",
-    "ProcessDefinitionError", "ServiceTaskCall", "TaskNotReadyError", "UserTask", "parse_process",
+    "DossierWorkflow", "EngineError", "frozen_at", "ExpressionError", "MessageNotExpectedError", "ParsedProcess",
+    "PendingTimer", "ProcessDefinitionError", "ServiceTaskCall", "TaskNotReadyError", "UserTask", "WaitingMessage",
+    "parse_process",
 ]

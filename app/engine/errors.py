@@ -18,6 +18,10 @@ class TaskNotReadyError(EngineError):
     """The user task is not (or no longer) waiting for input: someone else already handled it."""
 
 
+class MessageNotExpectedError(EngineError):
+    """No event of the workflow waits for this message now (Camunda 7: "cannot correlate message")."""
+
+
 class ProcessDefinitionError(ValueError):
     """A BPMN file was refused at deploy time.
 

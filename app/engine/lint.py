@@ -56,6 +56,10 @@ RULES = {
     "listener-ignored": "execution/task listener, ignored by the engine [warning]",
     "io-mapping-ignored": "camunda:inputOutput / camunda:in / camunda:out, ignored (data is shared) [warning]",
     "business-rule-task": "business rule task without a decision found in the run's .dmn files [error]",
+    "multi-instance": "multi-instance user task without one of cardinality/collection, or collection not a "
+                      "variable name [error]; without element variable [warning]",
+    "message-reference": "message event or receive task without a named global message [error]",
+    "dmn-expression": "DMN cell outside the supported FEEL subset, hit policy or aggregation not run [error]",
     "dmn-invalid": "DMN file the engine cannot read [error]",
     "engine-refused": "SpiffWorkflow refused the diagram while building it [error]",
     "file-type": "path is not a .bpmn, .dmn or .form file [error]",
@@ -98,7 +102,7 @@ def lint(sources: Sequence[Source], library: Library) -> list[Finding]:
         if source.kind == ".bpmn":
             findings += check_bpmn(source, library)
         elif source.kind == ".dmn":
-            findings += check_dmn(source)
+            findings += check_dmn(source, library.functions)
         elif source.kind != ".form":
             findings.append(Finding(source.path, None, None, ERROR, "file-type",
                                     f"not a .bpmn, .dmn or .form file; give one of {', '.join(KINDS)}"))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from .bpmn_xml import BPMN, CAMUNDA, camunda, properties
 from .findings import Library, Report
+from .lint_constructs import CONSTRUCT_RULES_BY_TAG
 from .lint_expressions import check_assignment, check_collection, check_condition, check_expression, check_timer
 from .lint_forms import check_element_form
 from .lint_gateways import check_gateway
@@ -160,3 +161,5 @@ RULES_BY_TAG = {
     _bpmn("startEvent"): (_start_event,),
     **{f"{{{CAMUNDA}}}{name}": (_ignored_extension,) for name in _IGNORED_EXTENSIONS},
 }
+for _tag, _rules in CONSTRUCT_RULES_BY_TAG.items():  # supported and refused constructs (lint_constructs)
+    RULES_BY_TAG[_tag] = (*RULES_BY_TAG.get(_tag, ()), *_rules)

@@ -13,8 +13,14 @@ from SpiffWorkflow.bpmn.serializer.default.task_spec import BpmnTaskSpecConverte
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 from SpiffWorkflow.bpmn.specs.defaults import ServiceTask
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.bpmn.serializer.default.task_spec import MultiInstanceTaskConverter
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
+from SpiffWorkflow.camunda.serializer.event_definition import (
+    MessageEventDefinitionConverter as CamundaMessageEventDefinitionConverter)
+from SpiffWorkflow.dmn.serializer.task_spec import BaseBusinessRuleTaskConverter
 
+from .camunda_specs import (CamundaBusinessRuleTask, CamundaMessageEventDefinition, CamundaParallelMultiInstanceTask,
+                            CamundaSequentialMultiInstanceTask)
 from .errors import EngineError
 
 
@@ -42,6 +48,11 @@ class InstanceOnlyWorkflowConverter(BpmnWorkflowConverter):
 _CONFIG = deepcopy(CAMUNDA_CONFIG)
 _CONFIG[ServiceTask] = BpmnTaskSpecConverter
 _CONFIG[BpmnWorkflow] = InstanceOnlyWorkflowConverter
+# Camunda 7 semantics (:mod:`.camunda_specs`), each under its own class name.
+_CONFIG[CamundaParallelMultiInstanceTask] = MultiInstanceTaskConverter
+_CONFIG[CamundaSequentialMultiInstanceTask] = MultiInstanceTaskConverter
+_CONFIG[CamundaBusinessRuleTask] = BaseBusinessRuleTaskConverter
+_CONFIG[CamundaMessageEventDefinition] = CamundaMessageEventDefinitionConverter
 SERIALIZER = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(_CONFIG))
 SERIALIZER_VERSION = SERIALIZER.VERSION
 

@@ -16,13 +16,16 @@ from uuid import UUID
 
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
-from SpiffWorkflow.bpmn.specs.defaults import EndEvent, ServiceTask
+from SpiffWorkflow.bpmn.specs.control import _EndJoin
+from SpiffWorkflow.bpmn.specs.defaults import EndEvent, ServiceTask, StartEvent
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException
 from SpiffWorkflow.util.task import TaskState
 
-from .errors import EngineError, ExpressionError, TaskNotReadyError
+from .errors import EngineError, ExpressionError, MessageNotExpectedError, TaskNotReadyError
 from .expressions import ExpressionEvaluator
 from .serializer import dump_instance, load_instance, load_spec
 
@@ -43,6 +46,9 @@ class UserTask:
     form_ref: str | None
     documentation: str | None
     properties: Mapping[str, str]
+    #: The agency whose officers do the task, from the task's ``agency_code`` property (a code or ``${…}``);
+    #: ``None``: the dossier's handling agency.
+    agency_code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -53,6 +59,15 @@ class PendingTimer:
     bpmn_id: str
     name: str
     due_at: datetime
+
+
+@dataclass(frozen=True)
+class WaitingMessage:
+    """A message catch event (intermediate, boundary, receive task, event subprocess start) waiting for ``name``."""
+
+    task_id: str
+    bpmn_id: str
+    name: str
 
 
 @dataclass(frozen=True)
@@ -99,6 +114,8 @@ def set_expression_helpers(helpers: Mapping[str, Callable]) -> None:
 
 
 _SPECS: dict[str, tuple] = {}
+#: Task states of work in progress (predicted FUTURE/LIKELY/MAYBE tasks and finished ones are not).
+_ACTIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED
 
 
 def _spec_for(spec_key: str, load_spec_json: Callable[[], str]):
@@ -173,11 +190,40 @@ class DossierWorkflow:
         for task in self._wf.get_tasks(state=TaskState.WAITING):
             if isinstance(getattr(task.task_spec, "event_definition", None), TimerEventDefinition):
                 value = task._get_internal_data("event_value")
-                value = value["next"] if isinstance(value, dict) else value
+                if isinstance(value, dict):  # a cycle: its next time, unless every repetition has fired
+                    value = value["next"] if value.get("cycles") != 0 else None
                 if value:
                     timers.append(PendingTimer(str(task.id), task.task_spec.bpmn_id, task.task_spec.bpmn_name or "",
                                                TimerEventDefinition.get_datetime(value)))
         return timers
+
+    def waiting_messages(self) -> list[WaitingMessage]:
+        """Message catch events waiting now, in subprocesses too (what :meth:`correlate` can deliver)."""
+        return [WaitingMessage(str(t.id), t.task_spec.bpmn_id, t.task_spec.event_definition.name)
+                for t in self._wf.get_tasks(state=TaskState.WAITING)
+                if isinstance(getattr(t.task_spec, "event_definition", None), MessageEventDefinition)]
+
+    def correlate(self, name: str, data: Mapping[str, Any]) -> list[str]:
+        """Deliver the message ``name`` carrying ``data`` and run until the workflow waits again.
+
+        As Camunda 7's message correlation: the variables in ``data`` become process variables, and every
+        catch event waiting for ``name`` receives it (a message nothing waits for is refused, not queued).
+
+        :return: the BPMN ids of the events that received it.
+        :raises MessageNotExpectedError: no catch event waits for ``name`` now (nothing changed).
+        :raises EngineError: the engine failed afterwards; do not save.
+        """
+        waiting = [t for t in self._wf.get_tasks(state=TaskState.WAITING)
+                   if isinstance(getattr(t.task_spec, "event_definition", None), MessageEventDefinition)
+                   and t.task_spec.event_definition.name == name]
+        if not waiting:
+            expected = sorted({m.name for m in self.waiting_messages()})
+            raise MessageNotExpectedError(f"no event waits for message {name!r} (waiting for: "
+                                          f"{', '.join(expected) or 'no message'})")
+        event = BpmnEvent(waiting[0].task_spec.event_definition, payload={"payload": dict(data), "result_var": None})
+        self._guarded(lambda: self._wf.send_event(event))
+        self._run_engine()
+        return [t.task_spec.bpmn_id for t in waiting]
 
     def started_service_tasks(self) -> list[ServiceTaskCall]:
         """External service tasks the engine parked in STARTED, waiting for their topic's handler."""
@@ -218,9 +264,45 @@ class DossierWorkflow:
         """
         for _ in range(100):
             self._guarded(self._wf.do_engine_steps)
-            if not any(not t.task_spec.manual for t in self._wf.get_tasks(state=TaskState.READY)):
+            if (not any(not t.task_spec.manual for t in self._wf.get_tasks(state=TaskState.READY))
+                    and not self._close_idle_event_subprocesses()):
                 return
         raise EngineError("the workflow did not settle after 100 rounds of engine steps (a loop of timers?)")
+
+    def _close_idle_event_subprocesses(self) -> bool:
+        """End a (sub)process whose flow is done but whose event subprocesses still wait for their start event.
+
+        Camunda 7 ends a scope once no activity in it is active: the timer start of a non-interrupting event
+        subprocess is only a subscription, dropped with the scope. Spiff keeps such an event subprocess as a
+        started task waiting for its timer, so the dossier would wait forever: cancel those and let the end join
+        fire. An event subprocess that has started (its own tasks active) is waited for, as in Camunda.
+
+        :return: whether any was cancelled (the caller then runs engine steps again).
+        """
+        closed = False
+        for workflow in [self._wf, *self._wf.subprocesses.values()]:
+            active = [t for t in workflow.tasks.values() if t.has_state(_ACTIVE)]
+            joins = [t for t in active if isinstance(t.task_spec, _EndJoin) and t.state == TaskState.WAITING]
+            idle = [t for t in active if self._is_idle_event_subprocess(t)]
+            if not joins or not idle or len(active) != len(joins) + len(idle):
+                continue
+            for task in idle:
+                task.cancel()
+            for join in joins:
+                join.task_spec._update(join)
+            closed = True
+        return closed
+
+    def _is_idle_event_subprocess(self, task) -> bool:
+        """A started subprocess task whose only active task is its start event waiting for its trigger (and, after
+        an earlier cycle ran through, its own end join waiting for that start event)."""
+        sub = self._wf.subprocesses.get(task.id) if task.state == TaskState.STARTED else None
+        if sub is None:
+            return False
+        active = [t for t in sub.tasks.values() if t.has_state(_ACTIVE)]
+        starts = [t for t in active if t.state == TaskState.WAITING and isinstance(t.task_spec, StartEvent)]
+        joins = [t for t in active if t.state == TaskState.WAITING and isinstance(t.task_spec, _EndJoin)]
+        return len(starts) == 1 and len(active) == len(starts) + len(joins)
 
     def _find(self, task_id: str):
         try:
@@ -247,7 +329,8 @@ def _user_task(task) -> UserTask:
                     candidate_users=resolve.names(ext.get("candidateUsers")),
                     assignee=(resolve.names(ext.get("assignee")) or (None,))[0],
                     due_at=resolve.moment(ext.get("dueDate")), form_ref=ext.get("formRef"),
-                    documentation=spec.documentation, properties=dict(ext))
+                    documentation=spec.documentation, properties=dict(ext),
+                    agency_code=(resolve.names(ext.get("agency_code")) or (None,))[0])
 
 
 class _Resolver:

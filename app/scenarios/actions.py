@@ -11,12 +11,15 @@ from typing import Any
 from sqlalchemy import select
 
 from app.camunda_forms import FormDefinition, validate_submission
-from app.engine import EngineError
+from app.engine import EngineError, MessageNotExpectedError
 from app.engine.clock import frozen_at
 from app.extensions import db
 from app.models import Agency, Applicant, Dossier, Officer, Procedure, WorkItem
-from app.services.dossiers import DossierActionError, complete_work_item, submit_dossier
+from app.services.dossiers import (DossierActionError, NotAllowedError, complete_work_item, ensure_may_act,
+                                   submit_dossier)
 from app.services.external_tasks import run_due_external_tasks
+from app.services.messages import MessageDataError
+from app.services.messages import correlate_message as deliver_message
 from app.services.timers import fire_due_timers
 from app.services.working_time import local_tz
 from app.task_forms import form_context, form_for_task, start_form_of
@@ -70,7 +73,7 @@ def complete_task(dossier: Dossier, step: Step, now: datetime) -> WorkItem:
     :raises ActionRefused: no such ready task, invalid values, not allowed, a rule broken, engine failure.
     """
     actor = actor_named(step.actor)
-    item = ready_item(dossier, step.target)
+    item = ready_item(dossier, step.target, actor)
     form = form_for_task(dossier.process_version, item.bpmn_id)
     values = validated(form, step.data, form_context(dossier, item), now)
     try:
@@ -110,13 +113,18 @@ def advance_timers(dossier_id: int, now: datetime, until: datetime) -> list[str]
     raise ScenarioError(f"more than {MAX_TIMERS_PER_ADVANCE} timers fired in one advance (an endless cycle?)")
 
 
-def correlate_message(dossier: Dossier, step: Step, now: datetime) -> None:
-    """Deliver a BPMN message to the dossier's workflow.
+def correlate_message(dossier: Dossier, step: Step, now: datetime) -> list[str]:
+    """Deliver the BPMN message ``step.target`` with variables ``step.data``, as the app's message API does.
 
-    :raises ScenarioError: always for now: the engine wrapper (``DossierWorkflow``) cannot correlate messages.
+    :return: the BPMN ids of the events that received it.
+    :raises ActionRefused: nothing waits for that message, its variables cannot be stored, or the engine failed.
     """
-    raise ScenarioError(f"message {step.target!r}: correlating messages is not supported yet "
-                        "(the engine wrapper has no message API; issue 3, item 2)")
+    try:
+        return deliver_message(dossier, step.target, step.data, now=now)
+    except (MessageNotExpectedError, MessageDataError) as exc:
+        raise ActionRefused(str(exc)) from exc
+    except EngineError as exc:
+        raise ActionRefused(f"the engine failed at {exc.element_id or '?'}: {exc}") from exc
 
 
 def actor_named(name: str) -> Officer | Applicant:
@@ -133,16 +141,25 @@ def actor_named(name: str) -> Officer | Applicant:
     return applicant
 
 
-def ready_item(dossier: Dossier, task: str) -> WorkItem:
-    """The dossier's first ready work item whose BPMN id or name is ``task``.
+def ready_item(dossier: Dossier, task: str, actor: Officer | Applicant | None = None) -> WorkItem:
+    """The dossier's ready work item whose BPMN id or name is ``task``: the first ``actor`` may complete, else
+    the first (whose completion is then refused with the app's reason).
+
+    Instances of a multi-instance task share the BPMN id; each reviewer completes the one assigned to them.
 
     :raises ActionRefused: none is ready (the message lists the ready ones).
     """
-    item = next((w for w in dossier.work_items if task in (w.bpmn_id, w.task_name)), None)
-    if item is None:
+    items = [w for w in dossier.work_items if task in (w.bpmn_id, w.task_name)]
+    if not items:
         ready = ", ".join(w.bpmn_id for w in dossier.work_items) or "none"
         raise ActionRefused(f"no ready task {task!r} (ready: {ready})")
-    return item
+    for item in items if actor is not None else ():
+        try:
+            ensure_may_act(actor, dossier, item)
+        except NotAllowedError:
+            continue
+        return item
+    return items[0]
 
 
 def validated(form: FormDefinition | None, data: dict[str, Any], context: dict[str, Any],

@@ -108,6 +108,12 @@ def _due_at(dossier: Dossier, text: str) -> str | None:
     return None if dossier.due_at == wanted else f"due_at: wanted {local(wanted)} got {local(dossier.due_at)}"
 
 
+def _messages(dossier: Dossier, wanted: list[str]) -> str | None:
+    """The names of the messages the workflow waits for now (the exact set, with repeats)."""
+    got = sorted(m.name for m in restore_workflow(dossier).waiting_messages())
+    return None if sorted(wanted) == got else f"messages: wanted {_shown(sorted(wanted))} got {_shown(got)}"
+
+
 def _shown(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(str(v) for v in value) + "]"
@@ -118,5 +124,5 @@ def _shown(value: Any) -> str:
 
 _CHECKS: dict[str, Callable[[Dossier, Any], str | None]] = {
     "status": _status, "tasks": _tasks, "variables": _variables, "events": _events, "no_events": _no_events,
-    "due_in_working_days": _due_in_working_days, "due_at": _due_at,
+    "due_in_working_days": _due_in_working_days, "due_at": _due_at, "messages": _messages,
 }

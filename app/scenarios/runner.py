@@ -157,8 +157,9 @@ class _Run:
             fired = advance_timers(self.dossier_id, self.now, self.now + step.duration)
             self.now += step.duration
             return f" → {local(self.now)}" + (f" · fired {', '.join(fired)}" if fired else "")
-        correlate_message(dossier, step, self.now)
-        return ""
+        received = correlate_message(dossier, step, self.now)
+        tasks = ", ".join(w.bpmn_id for w in dossier.work_items)
+        return f" → received by {', '.join(received)}; {dossier.status.name} [{tasks}]"
 
     def _fail(self, step: Step | None, message: str) -> None:
         self.echo(f"  {step.number:>3} ✗ {message}" if step else f"      ✗ {message}")

@@ -8,8 +8,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
 
-from app.engine import DossierWorkflow
-from app.models import Dossier, DossierStatus, ExternalTaskRow, Incident, IncidentState, PendingTimerRow, WorkItem
+from app.engine import DossierWorkflow, EngineError, UserTask
+from app.models import (Agency, Dossier, DossierStatus, ExternalTaskRow, Incident, IncidentState, PendingTimerRow,
+                        WorkItem)
 
 #: Session-info key: timers committed with this transaction, for the scheduler to pick up after commit.
 TIMERS_TO_SCHEDULE = "timers_to_schedule"
@@ -54,11 +55,14 @@ def schedule_external_task_after_commit(session: Session, row: ExternalTaskRow) 
 def status_of(workflow: DossierWorkflow, element_properties: dict[str, dict[str, str]]) -> DossierStatus | None:
     """The dossier status the diagram declares for where the workflow stands.
 
-    Each user task and end event may carry ``camunda:property dossier_status``; among the ready tasks (or, once
-    nothing is ready, the end events reached) the highest national code wins, so a leader's apology task
-    (in progress) beside the result's return (handled) reads as handled. ``None`` when nothing declares one.
+    Each user task, message or timer catch event and end event may carry ``camunda:property dossier_status``;
+    among the ready tasks and the events waited for (or, once there is none, the end events reached) the highest
+    national code wins, so a leader's apology task (in progress) beside the result's return (handled) reads as
+    handled, and a message catch event waiting for the fee reads as awaiting payment. ``None`` when nothing
+    declares one.
     """
-    places = [t.bpmn_id for t in workflow.ready_user_tasks()] or workflow.reached_end_events()
+    places = ([t.bpmn_id for t in workflow.ready_user_tasks()] + [m.bpmn_id for m in workflow.waiting_messages()]
+              + [t.bpmn_id for t in workflow.pending_timers()]) or workflow.reached_end_events()
     names = [element_properties.get(p, {}).get("dossier_status") for p in places]
     statuses = [DossierStatus[n] for n in names if n in DossierStatus.__members__]
     return max(statuses, key=lambda s: s.value, default=None)
@@ -84,16 +88,35 @@ def _apply_work_items(dossier: Dossier, workflow: DossierWorkflow, now: datetime
         dossier.work_items.append(WorkItem(
             task_id=task.task_id, bpmn_id=task.bpmn_id, task_name=task.name,
             candidate_groups=",".join(task.candidate_groups), candidate_users=",".join(task.candidate_users),
-            assignee=task.assignee, agency=dossier.handling_agency, form_ref=task.form_ref, opened_at=now,
+            assignee=task.assignee, agency=_task_agency(dossier, task), form_ref=task.form_ref, opened_at=now,
             task_due_at=task.due_at))
     for item in dossier.work_items:
         item.due_at = item.task_due_at or dossier.due_at
+
+
+def _task_agency(dossier: Dossier, task: UserTask) -> Agency:
+    """The dossier's handling agency, or the agency the task's ``agency_code`` property names (e.g. a department
+    consulted in parallel): its officers with the task's candidate groups do it.
+
+    :raises EngineError: no agency has that code (the diagram names a wrong one; roll back).
+    """
+    code = task.agency_code
+    if not code or code == dossier.handling_agency.code:
+        return dossier.handling_agency
+    agency = object_session(dossier).scalar(select(Agency).where(Agency.code == code))
+    if agency is None:
+        raise EngineError(f"user task {task.bpmn_id}: no agency with code {code!r} (property agency_code)",
+                          element_id=task.bpmn_id)
+    return agency
 
 
 def _apply_pending_timers(dossier: Dossier, workflow: DossierWorkflow) -> None:
     waiting = {t.task_id: t for t in workflow.pending_timers()}
     for row in [r for r in dossier.pending_timers if r.task_id not in waiting]:
         dossier.pending_timers.remove(row)
+    for row in dossier.pending_timers:  # a cycle timer waits for its next time under the same task
+        if row.due_at != waiting[row.task_id].due_at:
+            row.due_at = waiting[row.task_id].due_at
     known = {r.task_id for r in dossier.pending_timers}
     for timer in (t for t in waiting.values() if t.task_id not in known):
         dossier.pending_timers.append(PendingTimerRow(task_id=timer.task_id, bpmn_id=timer.bpmn_id,

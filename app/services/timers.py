@@ -26,8 +26,9 @@ def fire_due_timers(dossier_id: int, *, now: datetime) -> int:
     workflow = restore_workflow(dossier)
     with frozen_at(now + timedelta(microseconds=1)):  # Spiff fires only when due < its now; we promise due <= now
         workflow.fire_due_timers()
-        still_waiting = {t.task_id for t in workflow.pending_timers()}
-        fired = [t for task_id, t in before.items() if task_id not in still_waiting]
+        still_waiting = {t.task_id: t.due_at for t in workflow.pending_timers()}
+        # fired: due, and no longer waiting at that time (a cycle keeps its task and waits for its next time)
+        fired = [t for task_id, t in before.items() if t.due_at <= now and still_waiting.get(task_id) != t.due_at]
         for timer in fired:
             dossier.record_event("timer_fired", at=now, data={"timer": timer.name, "bpmn_id": timer.bpmn_id,
                                                               "due_at": timer.due_at.isoformat()})

@@ -82,7 +82,8 @@ def test_a_field_the_form_lacks_is_named(run, tmp_path):
     ({**RECEIVE, "as": "nobody"}, "no officer with username 'nobody'"),
     ({"complete": "approve_dossier", "as": "lanhdao.tohieu", "data": {"decision": "approve"}},
      "no ready task 'approve_dossier' (ready: check_dossier)"),
-    ({"message": "payment_received", "data": {"paid": True}}, "correlating messages is not supported yet"),
+    ({"message": "payment_received", "data": {"paid": True}},
+     "    1 ✗ message payment_received: no event waits for message 'payment_received' (waiting for: no message)"),
 ])
 def test_refusals_and_mistakes_are_reported(run, tmp_path, step, says):
     code, lines = run(write(tmp_path, step))
