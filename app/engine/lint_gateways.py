@@ -4,7 +4,8 @@ SpiffWorkflow sorts a gateway's outgoing flows by the diagram's y coordinate and
 condition (spiffworkflow.md §1.2), raises "No conditions satisfied" at run time when all are false and
 there is no default, and refuses at parse time a non-default flow without a condition. So:
 
-* conditional flows need a default flow (error);
+* conditional flows need a default flow (error), unless there are exactly two whose conditions negate each other
+  (``${approved}`` / ``${!approved}``, ``${score > 5}`` / ``${score <= 5}``), as real Camunda 7 models often draw;
 * every other outgoing flow of a split needs a condition (error);
 * conditions of an exclusive gateway that obviously overlap make the path depend on the layout
   (warning). "Obviously": one condition's ``&&``-parts are all among another's (identical conditions,
@@ -48,7 +49,7 @@ def check_gateway(gateway, report: Report, outgoing: dict[str, list]) -> None:
             report.error("gateway-flow-without-condition",
                          f"flow leaves gateway {gateway.get('id')!r} without a condition and is not its default "
                          "flow; give it a ${…} condition or make it the default flow", element=flow)
-    if conditional and not default:
+    if conditional and not default and not _complementary(flows, conditional):
         names = ", ".join(f.get("id") for f in conditional)
         report.error("gateway-no-default", f"the conditions of {names} can all be false, which stops the dossier "
                                            "with 'No conditions satisfied'; mark one outgoing flow as the default "
@@ -68,6 +69,35 @@ def _check_overlaps(gateway, flows: list, report: Report) -> None:
                        f"({condition_of(first).text.strip()!r}) at gateway {gateway.get('id')!r}: when both are "
                        "true the flow drawn higher in the diagram wins; make the conditions exclusive",
                        element=condition_of(second), element_id=second.get("id"))
+
+
+_OPPOSITES = {ast.Gt: ast.LtE, ast.LtE: ast.Gt, ast.Lt: ast.GtE, ast.GtE: ast.Lt, ast.Eq: ast.NotEq, ast.NotEq: ast.Eq}
+
+
+def _complementary(flows: list, conditional: list) -> bool:
+    """Two conditional flows, nothing else, whose conditions negate each other (``approved`` / ``!approved``,
+    ``score > 5`` / ``score <= 5``): one of them is always true, so no default flow is needed."""
+    if len(flows) != 2 or len(conditional) != 2:
+        return False
+    first, second = (_expression_tree(condition_of(f).text) for f in conditional)
+    return first is not None and second is not None and (_negates(first, second) or _negates(second, first))
+
+
+def _expression_tree(text: str) -> ast.AST | None:
+    try:
+        python = translate(text)
+        return ast.parse(python, mode="eval").body if python is not None else None
+    except SyntaxError:
+        return None
+
+
+def _negates(a: ast.AST, b: ast.AST) -> bool:
+    if isinstance(b, ast.UnaryOp) and isinstance(b.op, ast.Not):
+        return ast.dump(b.operand) == ast.dump(a)
+    if (isinstance(a, ast.Compare) and isinstance(b, ast.Compare) and len(a.ops) == len(b.ops) == 1
+            and _OPPOSITES.get(type(a.ops[0])) is type(b.ops[0])):
+        return ast.dump(a.left) == ast.dump(b.left) and ast.dump(a.comparators[0]) == ast.dump(b.comparators[0])
+    return False
 
 
 def _conjuncts(text: str) -> frozenset[str] | None:

@@ -114,6 +114,12 @@ def _messages(dossier: Dossier, wanted: list[str]) -> str | None:
     return None if sorted(wanted) == got else f"messages: wanted {_shown(sorted(wanted))} got {_shown(got)}"
 
 
+def _end_events(dossier: Dossier, wanted: list[str]) -> str | None:
+    """The BPMN ids of the end events reached so far (the exact set, with repeats; subprocesses included)."""
+    got = sorted(restore_workflow(dossier).reached_end_events())
+    return None if sorted(wanted) == got else f"end_events: wanted {_shown(sorted(wanted))} got {_shown(got)}"
+
+
 def _shown(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(str(v) for v in value) + "]"
@@ -125,4 +131,5 @@ def _shown(value: Any) -> str:
 _CHECKS: dict[str, Callable[[Dossier, Any], str | None]] = {
     "status": _status, "tasks": _tasks, "variables": _variables, "events": _events, "no_events": _no_events,
     "due_in_working_days": _due_in_working_days, "due_at": _due_at, "messages": _messages,
+    "end_events": _end_events,
 }

@@ -23,7 +23,7 @@ from app.models import DossierStatus
 #: The scenario clock starts here unless the file says ``"now"``: a Monday morning with no holiday near.
 DEFAULT_START = "2026-06-01T09:00:00+07:00"
 EXPECT_KEYS = ("status", "tasks", "variables", "events", "no_events", "due_in_working_days", "due_at",
-               "messages")
+               "messages", "end_events")
 _STEP_KEYS = {"expect": {"expect"}, "complete": {"complete", "as", "data", "expect_error"},
               "advance": {"advance"}, "message": {"message", "data", "expect_error"}}
 _DURATION = re.compile(r"P(?:(?P<weeks>\d+)W)?(?:(?P<days>\d+)D)?"
@@ -186,7 +186,7 @@ def _expect(number: int, raw: dict) -> Step:
 def _check_expectations(checks: dict) -> None:
     if "status" in checks and checks["status"] not in DossierStatus.__members__:
         raise ValueError(f"status {checks['status']!r} is not one of: {', '.join(DossierStatus.__members__)}")
-    for key in ("tasks", "events", "no_events", "messages"):
+    for key in ("tasks", "events", "no_events", "messages", "end_events"):
         if key in checks and not (isinstance(checks[key], list) and all(isinstance(v, str) for v in checks[key])):
             raise ValueError(f"{key} must be a list of strings")
     if "variables" in checks and not isinstance(checks["variables"], dict):
