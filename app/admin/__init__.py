@@ -1,6 +1,7 @@
-"""Administration (quản trị hệ thống): incidents of external service tasks; system administrators only."""
+"""Administration (quản trị hệ thống): incidents of external service tasks, procedures and their process versions;
+system administrators only."""
 from flask import Blueprint
 
 bp = Blueprint("admin", __name__)
 
-from . import routes  # noqa: E402,F401
+from . import routes, versions  # noqa: E402,F401

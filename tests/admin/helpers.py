@@ -1,0 +1,87 @@
+"""Helpers of the administrators' version tests: variants of the real diagram, filed dossiers, uploads."""
+from datetime import UTC, datetime
+from io import BytesIO
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Agency, Applicant, Dossier, Officer, Procedure
+from app.services import dossiers
+from config import BASE_DIR
+from tests.conftest import APPLICATION
+
+BPMN_FILE = "household_business_registration.bpmn"
+ORIGINAL = (BASE_DIR / "processes" / BPMN_FILE).read_text(encoding="utf-8")
+FORMS = BASE_DIR / "forms"
+NOW = datetime(2026, 6, 1, 2, 0, tzinfo=UTC)
+
+_LEGAL_CHECK = '''      <bpmn:userTask id="legal_check" name="Kiểm tra pháp lý" camunda:formRef="form_appraisal" camunda:formRefBinding="latest" camunda:candidateGroups="specialist">
+        <bpmn:extensionElements>
+          <camunda:properties>
+            <camunda:property name="dossier_status" value="in_progress" />
+          </camunda:properties>
+        </bpmn:extensionElements>
+        <bpmn:incoming>flow_appraise_to_legal</bpmn:incoming>
+        <bpmn:outgoing>flow_appraise_to_approve</bpmn:outgoing>
+      </bpmn:userTask>
+      <bpmn:sequenceFlow id="flow_appraise_to_legal" sourceRef="appraise_dossier" targetRef="legal_check" />
+'''
+
+
+def with_legal_check() -> str:
+    """v2: a new specialist task *legal_check* after *appraise_dossier*; *approve_dossier* renamed."""
+    text = ORIGINAL.replace('<bpmn:outgoing>flow_appraise_to_approve</bpmn:outgoing>\n      </bpmn:userTask>',
+                            '<bpmn:outgoing>flow_appraise_to_legal</bpmn:outgoing>\n      </bpmn:userTask>\n'
+                            + _LEGAL_CHECK, 1)
+    text = text.replace('sourceRef="appraise_dossier" targetRef="approve_dossier"',
+                        'sourceRef="legal_check" targetRef="approve_dossier"')
+    return text.replace('name="Phê duyệt kết quả"', 'name="Phê duyệt và ký kết quả"')
+
+
+def without_appraisal() -> str:
+    """A version whose handling starts at the leader's approval: *appraise_dossier* is removed."""
+    start = ORIGINAL.index('<bpmn:userTask id="appraise_dossier"')
+    end = ORIGINAL.index("</bpmn:userTask>", start) + len("</bpmn:userTask>")
+    text = ORIGINAL[:start] + ORIGINAL[end:]
+    text = text.replace('<bpmn:sequenceFlow id="flow_appraise_to_approve" sourceRef="appraise_dossier" '
+                        'targetRef="approve_dossier" />', "")
+    text = text.replace('targetRef="appraise_dossier"', 'targetRef="approve_dossier"')
+    return text.replace("<bpmn:incoming>flow_appraise_to_approve</bpmn:incoming>",
+                        "<bpmn:incoming>flow_handling_start</bpmn:incoming>")
+
+
+def renamed_only() -> str:
+    """A version that only renames the appraisal task."""
+    return ORIGINAL.replace('name="Thẩm định hồ sơ"', 'name="Thẩm định hồ sơ (bản mới)"')
+
+
+def file_dossier(now: datetime = NOW) -> Dossier:
+    """A dossier of the household-business procedure filed at Phường Tô Hiệu on the published version."""
+    procedure = db.session.scalar(select(Procedure).where(Procedure.code == "1.001612"))
+    return dossiers.submit_dossier(
+        procedure, applicant=db.session.scalar(select(Applicant)), now=now,
+        handling_agency=db.session.scalar(select(Agency).where(Agency.code == "H54.10.01")),
+        application={**APPLICATION, "capital_vnd": 1, "commitment": True})
+
+
+def receive(dossier: Dossier, now: datetime = NOW) -> None:
+    """The one-stop officer receives it: the dossier waits at *appraise_dossier*."""
+    officer = db.session.scalar(select(Officer).where(Officer.username == "motcua.tohieu"))
+    dossiers.complete_work_item(dossier, dossier.work_items[0].task_id, actor=officer,
+                                values={"reception_outcome": "receive"}, now=now)
+
+
+def complete(dossier: Dossier, bpmn_id: str, username: str, values: dict, now: datetime = NOW) -> None:
+    officer = db.session.scalar(select(Officer).where(Officer.username == username))
+    item = next(w for w in dossier.work_items if w.bpmn_id == bpmn_id)
+    dossiers.complete_work_item(dossier, item.task_id, actor=officer, values=values, now=now)
+
+
+def bpmn_upload(text: str, name: str = BPMN_FILE) -> tuple:
+    """A (file, name) pair for a multipart upload."""
+    return BytesIO(text.encode("utf-8")), name
+
+
+def form_uploads() -> list[tuple]:
+    return [(BytesIO(path.read_bytes()), path.name) for path in sorted(FORMS.glob("*.form"))]
+
