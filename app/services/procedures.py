@@ -18,6 +18,7 @@ running dossier always shows the forms its version was deployed with. ``camunda:
 """
 import hashlib
 import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -45,12 +46,14 @@ class DeployError(Exception):
 
 @dataclass(frozen=True)
 class DeployResult:
-    """What deploying one BPMN file did: ``created`` is False when the same content was already deployed."""
+    """What deploying one BPMN file did: ``created`` is False when the same content was already deployed;
+    ``published`` tells whether that version is published (False: a draft, see :func:`deploy_sources`)."""
 
     file: str
     procedure_code: str
     version_number: int
     created: bool
+    published: bool = True
 
 
 def check_procedures(processes_dir: Path, forms_dir: Path) -> list[Finding]:
@@ -58,41 +61,79 @@ def check_procedures(processes_dir: Path, forms_dir: Path) -> list[Finding]:
 
     :return: every finding (errors and warnings), sorted by file and line.
     """
-    sources = _sources(processes_dir, forms_dir)
-    return lint(sources, collect_library(sources, topics=registered_topics()))
+    return check_sources(read_sources(processes_dir, forms_dir))
+
+
+def check_sources(sources: Sequence[Source], known_forms: Sequence[Source] = ()) -> list[Finding]:
+    """Lint a run of files (e.g. an upload); ``known_forms`` are forms the BPMN may use without being checked.
+
+    :return: every finding of ``sources`` (errors and warnings), sorted by file and line.
+    """
+    return lint(sources, collect_library([*sources, *known_forms], topics=registered_topics()))
 
 
 def deploy_processes(processes_dir: Path, forms_dir: Path, *, now: datetime) -> list[DeployResult]:
     """Check every BPMN, DMN and form, then store a new published version for each changed process.
 
     All files are checked first, with the checks of ``flask procedures check``: any error-level finding
-    refuses the whole deployment. Warnings do not.
+    refuses the whole deployment. Warnings do not. A file whose content is the newest version's is unchanged
+    (that version is published if it was a draft); any other content becomes the newest version, even a revert.
 
     :param processes_dir: folder of ``*.bpmn`` (one procedure each) and the ``*.dmn`` they call.
     :param forms_dir: folder of ``*.form``.
     :param now: aware UTC time of deployment.
     :raises DeployError: listing every error found, each ``file:line: element-id: message``.
     """
-    sources = _sources(processes_dir, forms_dir)
-    library = collect_library(sources, topics=registered_topics())
+    return deploy_sources(read_sources(processes_dir, forms_dir), now=now, published_at=now)
+
+
+def deploy_new_content(processes_dir: Path, forms_dir: Path, *, now: datetime) -> list[DeployResult]:
+    """:func:`deploy_processes` for the start of the app (``flask setup``): content that any version of the
+    procedure already holds makes no new version, so versions uploaded and published by an administrator
+    (``/admin/procedures``) stay the newest after a restart while processes/ still holds the older file.
+
+    :raises DeployError: as :func:`deploy_processes`.
+    """
+    return deploy_sources(read_sources(processes_dir, forms_dir), now=now, published_at=now,
+                          same_content=_any_version_with)
+
+
+def read_sources(processes_dir: Path, forms_dir: Path) -> list[Source]:
+    """The files a deploy of these folders reads: ``*.bpmn`` and ``*.dmn``, then ``*.form``."""
+    files = [*sorted(processes_dir.glob("*.bpmn")), *sorted(processes_dir.glob("*.dmn")),
+             *sorted(forms_dir.glob("*.form"))]
+    return [Source.read(path, path.name) for path in files]
+
+
+def deploy_sources(sources: Sequence[Source], *, now: datetime, published_at: datetime | None,
+                   known_forms: Sequence[Source] = (),
+                   same_content: Callable[[Procedure, str], ProcessVersion | None] | None = None
+                   ) -> list[DeployResult]:
+    """Check a run of files and store a version for each BPMN whose content is new.
+
+    :param sources: the run: ``.bpmn`` (one procedure each), the ``.dmn`` they call, ``.form`` files.
+    :param now: aware UTC time of deployment.
+    :param published_at: publication time of the new versions, or ``None`` to store drafts an administrator
+        publishes later (seed Art. 13.2: tested before published).
+    :param known_forms: forms the run may use without holding them (an upload's previously deployed forms);
+        they are not checked again, and the run's own forms win over them.
+    :param same_content: ``(procedure, content hash) → version`` the content counts as (no new version);
+        by default the newest version when it has that hash.
+    :raises DeployError: listing every error found, each ``file:line: element-id: message``.
+    """
+    library = collect_library([*sources, *known_forms], topics=registered_topics())
     problems = errors(lint(sources, library))
     if problems:
         raise DeployError([finding.problem for finding in problems])
-    forms = _RunForms(sources)
+    forms = _RunForms([*known_forms, *sources])
     decisions = {decision_id(s): s.data.decode("utf-8") for s in library.dmn}
     parsed = [(s, build_process(s, library)) for s in sources if s.kind == ".bpmn"]
     used = [_forms_used(source, process, forms) for source, process in parsed]
     problems = [problem for _, found in used for problem in found]
     if problems:
         raise DeployError(problems)
-    return [_store(source, process, forms_json, decisions, now)
-            for (source, process), (forms_json, _) in zip(parsed, used)]
-
-
-def _sources(processes_dir: Path, forms_dir: Path) -> list[Source]:
-    files = [*sorted(processes_dir.glob("*.bpmn")), *sorted(processes_dir.glob("*.dmn")),
-             *sorted(forms_dir.glob("*.form"))]
-    return [Source.read(path, path.name) for path in files]
+    stored = _Storing(now, published_at, same_content or _newest_version_with)
+    return [stored(source, process, forms_json, decisions) for (source, process), (forms_json, _) in zip(parsed, used)]
 
 
 class _RunForms:
@@ -148,25 +189,57 @@ def _forms_used(source: Source, process: ParsedProcess, forms: _RunForms) -> tup
     return used, problems
 
 
-def _store(source: Source, process: ParsedProcess, used: dict[str, dict], decisions: dict[str, str],
-           now: datetime) -> DeployResult:
-    bpmn = source.data.decode("utf-8")
-    dmn = "".join(decisions[ref] for ref in process.decision_refs)  # empty without business rule tasks
-    digest = hashlib.sha256((bpmn + json.dumps(used, sort_keys=True) + dmn).encode()).hexdigest()
-    procedure = _procedure_for(process)
+def _newest_version_with(procedure: Procedure, digest: str) -> ProcessVersion | None:
+    """The newest version when it has this content (a revert to older content is a new version)."""
     newest = procedure.versions[-1] if procedure.versions else None
-    if newest is not None and newest.content_hash == digest:  # unchanged; a revert to older content is a new version
-        return DeployResult(source.name, procedure.code, newest.number, created=False)
-    version = ProcessVersion(
-        number=len(procedure.versions) + 1, content_hash=digest, source_file=source.name, bpmn_xml=bpmn,
-        spec_json=process.spec_json, forms_json=json.dumps(used, ensure_ascii=False), deployed_at=now,
-        published_at=now, definition_json=json.dumps(
-            {"catalogue": process.catalogue, "start_form_ref": process.start_form_ref,
-             "start_form": process.start_form, "task_forms": process.task_forms,
-             "element_properties": process.element_properties}, ensure_ascii=False))
-    procedure.versions.append(version)
-    db.session.flush()
-    return DeployResult(source.name, procedure.code, version.number, created=True)
+    return newest if newest is not None and newest.content_hash == digest else None
+
+
+def _any_version_with(procedure: Procedure, digest: str) -> ProcessVersion | None:
+    """The newest version with this content, however old."""
+    return next((v for v in reversed(procedure.versions) if v.content_hash == digest), None)
+
+
+@dataclass(frozen=True)
+class _Storing:
+    """Stores one checked BPMN file as a version (or finds the version that already holds its content)."""
+
+    now: datetime
+    published_at: datetime | None
+    same_content: Callable[[Procedure, str], ProcessVersion | None]
+
+    def __call__(self, source: Source, process: ParsedProcess, used: dict[str, dict],
+                 decisions: dict[str, str]) -> DeployResult:
+        bpmn = source.data.decode("utf-8")
+        dmn = {ref: decisions[ref] for ref in process.decision_refs}  # empty without business rule tasks
+        digest = hashlib.sha256((bpmn + json.dumps(used, sort_keys=True) + "".join(dmn.values())).encode()).hexdigest()
+        procedure = _procedure_for(process)
+        same = self.same_content(procedure, digest)
+        if same is not None:
+            if same.published_at is None and self.published_at is not None and same is procedure.versions[-1]:
+                publish(same, at=self.published_at)  # deploying a draft's content publishes it
+            return DeployResult(source.name, procedure.code, same.number, created=False,
+                                published=same.published_at is not None)
+        version = ProcessVersion(
+            number=len(procedure.versions) + 1, content_hash=digest, source_file=source.name, bpmn_xml=bpmn,
+            spec_json=process.spec_json, forms_json=json.dumps(used, ensure_ascii=False), deployed_at=self.now,
+            published_at=None, definition_json=json.dumps(
+                {"catalogue": process.catalogue, "start_form_ref": process.start_form_ref,
+                 "start_form": process.start_form, "task_forms": process.task_forms,
+                 "element_properties": process.element_properties, "dmn": dmn}, ensure_ascii=False))
+        procedure.versions.append(version)
+        if self.published_at is not None:
+            publish(version, at=self.published_at)
+        db.session.flush()
+        return DeployResult(source.name, procedure.code, version.number, created=True,
+                            published=version.published_at is not None)
+
+
+def publish(version: ProcessVersion, *, at: datetime) -> None:
+    """Make ``version`` published at ``at``: new dossiers start on the newest published version, and the
+    procedure takes its name from it (a draft never renames the procedure citizens see)."""
+    version.published_at = at
+    version.procedure.name = version.catalogue["procedure_name"]
 
 
 def _procedure_for(process: ParsedProcess) -> Procedure:
@@ -175,5 +248,4 @@ def _procedure_for(process: ParsedProcess) -> Procedure:
     if procedure is None:
         procedure = Procedure(code=code, process_id=process.process_id, name=process.catalogue["procedure_name"])
         db.session.add(procedure)
-    procedure.name = process.catalogue["procedure_name"]
     return procedure
