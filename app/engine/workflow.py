@@ -9,13 +9,9 @@ Shape of use (one load and one save per request)::
 Any :class:`EngineError` leaves the in-memory workflow half-advanced: never dump it, reload instead.
 """
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
-from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 from SpiffWorkflow.bpmn.specs.control import _EndJoin
 from SpiffWorkflow.bpmn.specs.defaults import EndEvent, ServiceTask, StartEvent
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
@@ -25,92 +21,11 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException
 from SpiffWorkflow.util.task import TaskState
 
+from . import scripts
 from .errors import EngineError, ExpressionError, MessageNotExpectedError, TaskNotReadyError
-from .expressions import ExpressionEvaluator
+from .scripts import expression_helper_names, make_script_engine, set_expression_helpers  # noqa: F401 (API)
 from .serializer import dump_instance, load_instance, load_spec
-
-
-@dataclass(frozen=True)
-class UserTask:
-    """A READY user task: what the inbox and the task page need."""
-
-    task_id: str
-    bpmn_id: str
-    name: str
-    lane: str | None
-    candidate_groups: tuple[str, ...]
-    candidate_users: tuple[str, ...]
-    assignee: str | None
-    #: ``camunda:dueDate`` evaluated (aware datetime), when the diagram gives one.
-    due_at: datetime | None
-    form_ref: str | None
-    documentation: str | None
-    properties: Mapping[str, str]
-    #: The agency whose officers do the task, from the task's ``agency_code`` property (a code or ``${…}``);
-    #: ``None``: the dossier's handling agency.
-    agency_code: str | None = None
-
-
-@dataclass(frozen=True)
-class PendingTimer:
-    """A timer the workflow waits for; ``due_at`` is an aware UTC datetime."""
-
-    task_id: str
-    bpmn_id: str
-    name: str
-    due_at: datetime
-
-
-@dataclass(frozen=True)
-class WaitingMessage:
-    """A message catch event (intermediate, boundary, receive task, event subprocess start) waiting for ``name``."""
-
-    task_id: str
-    bpmn_id: str
-    name: str
-
-
-@dataclass(frozen=True)
-class ServiceTaskCall:
-    """A started external service task waiting for the app's handler of ``topic``."""
-
-    task_id: str
-    bpmn_id: str
-    topic: str
-    data: Mapping[str, Any]
-
-
-class _SafeEnvironment(BasePythonScriptEngineEnvironment):
-    """Spiff script environment that evaluates through simpleeval and refuses scripts."""
-
-    def __init__(self, evaluator: ExpressionEvaluator):
-        super().__init__({})
-        self.evaluator = evaluator
-
-    def evaluate(self, expression, context, external_context=None):
-        return self.evaluator.evaluate(expression, {**(external_context or {}), **context})
-
-    def execute(self, script, context, external_context=None):
-        raise ExpressionError("script tasks are not supported: use an external service task")
-
-
-def make_script_engine(helpers: Mapping[str, Callable] | None = None) -> PythonScriptEngine:
-    """Script engine for designer BPMN: safe expressions with ``helpers`` (name → callable) available."""
-    return PythonScriptEngine(environment=_SafeEnvironment(ExpressionEvaluator(helpers)))
-
-
-_ENGINE = make_script_engine()
-
-
-def expression_helper_names() -> frozenset[str]:
-    """Names of the functions BPMN expressions may call (the lint refuses any other)."""
-    return frozenset(_ENGINE.environment.evaluator.helpers)
-
-
-def set_expression_helpers(helpers: Mapping[str, Callable]) -> None:
-    """Replace the helpers every workflow's expressions can call (set once at app start)."""
-    global _ENGINE
-    _ENGINE = make_script_engine(helpers)
+from .tasks import PendingTimer, ServiceTaskCall, UserTask, WaitingMessage, user_task
 
 
 _SPECS: dict[str, tuple] = {}
@@ -132,7 +47,7 @@ class DossierWorkflow:
 
     def __init__(self, workflow: BpmnWorkflow):
         self._wf = workflow
-        self._wf.script_engine = _ENGINE
+        self._wf.script_engine = scripts.current_engine()
 
     @classmethod
     def start(cls, spec_key: str, load_spec_json: Callable[[], str], data: Mapping[str, Any]) -> "DossierWorkflow":
@@ -143,7 +58,7 @@ class DossierWorkflow:
         :raises EngineError: when the first steps fail (e.g. a gateway expression).
         """
         spec, subprocess_specs = _spec_for(spec_key, load_spec_json)
-        flow = cls(BpmnWorkflow(spec, subprocess_specs, script_engine=_ENGINE))
+        flow = cls(BpmnWorkflow(spec, subprocess_specs, script_engine=scripts.current_engine()))
         flow._wf.task_tree.data.update(data)
         flow._run_engine()
         return flow
@@ -164,7 +79,7 @@ class DossierWorkflow:
 
     def ready_user_tasks(self) -> list[UserTask]:
         """READY user tasks, including those inside subprocesses."""
-        return [_user_task(t) for t in self._wf.get_tasks(state=TaskState.READY, manual=True)]
+        return [user_task(t) for t in self._wf.get_tasks(state=TaskState.READY, manual=True)]
 
     def complete(self, task_id: str, data: Mapping[str, Any]) -> None:
         """Complete a READY user task with ``data`` and run until the workflow waits again.
@@ -319,59 +234,3 @@ class DossierWorkflow:
         except SpiffWorkflowException as exc:
             spec = getattr(getattr(exc, "task", None), "task_spec", None)
             raise EngineError(str(exc), element_id=getattr(spec, "bpmn_id", None)) from exc
-
-
-def _user_task(task) -> UserTask:
-    spec, ext = task.task_spec, task.task_spec.extensions
-    resolve = _Resolver(task)
-    return UserTask(task_id=str(task.id), bpmn_id=spec.bpmn_id, name=spec.bpmn_name or spec.bpmn_id,
-                    lane=spec.lane, candidate_groups=resolve.names(ext.get("candidateGroups")),
-                    candidate_users=resolve.names(ext.get("candidateUsers")),
-                    assignee=(resolve.names(ext.get("assignee")) or (None,))[0],
-                    due_at=resolve.moment(ext.get("dueDate")), form_ref=ext.get("formRef"),
-                    documentation=spec.documentation, properties=dict(ext),
-                    agency_code=(resolve.names(ext.get("agency_code")) or (None,))[0])
-
-
-class _Resolver:
-    """Evaluates assignment and due-date attributes against the task's data (``${reviewer}``, ``a, ${b}``)."""
-
-    def __init__(self, task):
-        self.data = task.data
-
-    def names(self, text: str | None) -> tuple[str, ...]:
-        """Comma-separated names, each literal or a JUEL expression giving a name or a list of names.
-
-        :raises EngineError: an expression names an unknown variable or is not allowed.
-        """
-        names: list[str] = []
-        for part in _split_top_level(text or ""):
-            value = self._evaluate(part) if "{" in part else part
-            names.extend(str(v).strip() for v in (value if isinstance(value, list | tuple) else [value]) if v)
-        return tuple(n for n in names if n)
-
-    def moment(self, text: str | None) -> datetime | None:
-        """``camunda:dueDate``: an ISO datetime with offset, literal or from an expression."""
-        if not text:
-            return None
-        value = self._evaluate(text) if "{" in text else text
-        return value if isinstance(value, datetime) else TimerEventDefinition.get_datetime(str(value))
-
-    def _evaluate(self, expression: str):
-        try:
-            return _ENGINE.environment.evaluator.evaluate(expression, self.data)
-        except ExpressionError as exc:
-            raise EngineError(str(exc)) from exc
-
-
-def _split_top_level(text: str) -> list[str]:
-    """Split on commas that are not inside ``${…}``."""
-    parts, depth, current = [], 0, ""
-    for ch in text:
-        depth += {"{": 1, "}": -1}.get(ch, 0)
-        if ch == "," and depth == 0:
-            parts.append(current.strip())
-            current = ""
-        else:
-            current += ch
-    return [p for p in [*parts, current.strip()] if p]

@@ -84,7 +84,7 @@ def _frozen(wf) -> str:
 
 
 def test_assignment_attributes_accept_literals_expressions_and_lists(parsed):
-    from app.engine.workflow import _Resolver
+    from app.engine.tasks import _Resolver
 
     class FakeTask:
         data = {"reviewer": "a.b", "team": ["c.d", "e.f"], "due": "2026-12-03T17:00:00+07:00"}
