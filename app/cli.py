@@ -7,6 +7,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from flask_migrate import upgrade
 
+from .admin.viewer import install_viewer
 from .extensions import db
 from .models.working_calendar import seed_official_calendar
 from .procedures_check import check_command
@@ -32,13 +33,15 @@ def deploy_command(draft: bool):
 
 @click.command("setup")
 def setup_command():
-    """Migrate the database to the newest schema, load the 2025–2026 working calendar and sample data, deploy."""
+    """Migrate the database to the newest schema, load the 2025–2026 working calendar and sample data, deploy,
+    and install the BPMN diagram viewer (bpmn-js) with npm when npm is there."""
     upgrade()
     seed_official_calendar()
     if seed_sample_data():
         click.echo("Đã tạo dữ liệu mẫu (cơ quan, cán bộ, công dân).")
     _deploy_or_exit(deploy_new_content)  # content some version already holds stays put (admin uploads survive)
     db.session.commit()
+    install_viewer(Path(current_app.static_folder), click.echo)  # optional: the admin pages work without it
 
 
 def _drafts(processes_dir: Path, forms_dir: Path, *, now: datetime):

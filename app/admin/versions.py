@@ -1,13 +1,17 @@
 """Administrator pages for procedures and their process versions (/admin/procedures, /admin/versions/…)."""
 from datetime import UTC, datetime
+from pathlib import Path
 
-from flask import render_template
+from flask import Response, abort, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
 
 from app.extensions import db
-from app.services import versions
+from app.models import ProcessVersion
+from app.services import version_checks, versions
 
 from . import bp
-from .forms import UploadVersionForm
+from .forms import ConfirmForm, PublishVersionForm, UploadVersionForm
+from .viewer import BPMN_JS_VERSION, viewer_assets
 
 
 @bp.get("/procedures")
@@ -51,3 +55,62 @@ def _read(upload) -> versions.UploadedFile:
 
 def _upload_page(form: UploadVersionForm, **context) -> str:
     return render_template("admin/upload.html", form=form, max_mb=versions.MAX_FILE_BYTES // (1024 * 1024), **context)
+
+
+@bp.get("/versions/<int:version_id>")
+def version(version_id):
+    """A version: its diagram, its lint result, its scenarios and, for a draft, the publish button."""
+    return _version_page(_version_or_404(version_id))
+
+
+@bp.get("/versions/<int:version_id>/diagram.bpmn")
+def version_bpmn(version_id):
+    """The version's BPMN XML as stored (the viewer loads it; without the viewer, a download)."""
+    found = _version_or_404(version_id)
+    response = Response(found.bpmn_xml, mimetype="application/xml")
+    response.headers["Content-Disposition"] = f'attachment; filename="v{found.number}-{found.source_file}"'
+    return response
+
+
+@bp.post("/versions/<int:version_id>/scenarios")
+def run_version_scenarios(version_id):
+    """Run the procedure's scenarios against this version and show every step."""
+    found = _version_or_404(version_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400, "Biểu mẫu không hợp lệ.")
+    run = version_checks.run_scenarios(found, current_app.config)
+    return _version_page(found, scenario_run=run)
+
+
+@bp.post("/versions/<int:version_id>/publish")
+def publish_version(version_id):
+    """Publish a draft: new dossiers start on it from now on; running dossiers keep their version."""
+    found = _version_or_404(version_id)
+    form = PublishVersionForm()
+    if not form.validate_on_submit():
+        return _version_page(found, publish_form=form), 400
+    try:
+        versions.publish_version(found, by=current_user._get_current_object(), now=datetime.now(UTC))
+    except versions.VersionStateError as exc:
+        db.session.rollback()
+        abort(409, str(exc))
+    db.session.commit()
+    flash(f"Đã công bố phiên bản v{found.number} của thủ tục {found.procedure.code}: hồ sơ mới bắt đầu trên "
+          "phiên bản này; hồ sơ đang xử lý giữ phiên bản của mình.", "success")
+    return redirect(url_for("admin.version", version_id=found.id), 303)
+
+
+def _version_or_404(version_id: int) -> ProcessVersion:
+    return db.get_or_404(ProcessVersion, version_id, description="Không tìm thấy phiên bản quy trình.")
+
+
+def _version_page(found: ProcessVersion, **context) -> str:
+    context.setdefault("publish_form", PublishVersionForm(formdata=None))
+    static = Path(current_app.static_folder)
+    scenarios = version_checks.scenario_files(Path(current_app.config["PROCESSES_DIR"]) / "scenarios",
+                                              found.procedure.code)
+    return render_template("admin/version.html", version=found, procedure=found.procedure,
+                           findings=version_checks.lint_version(found), scenarios=scenarios,
+                           running=versions.running_dossier_counts().get(found.id, 0),
+                           waiting=versions.waiting_counts(found), viewer=viewer_assets(static),
+                           viewer_version=BPMN_JS_VERSION, confirm_form=ConfirmForm(), **context)

@@ -5,6 +5,7 @@ Deploying from disk (``flask procedures deploy``) publishes at once; an upload t
 they started on until an administrator migrates them (architecture.md, "Processes are data").
 """
 import json
+import logging
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -16,9 +17,11 @@ from app.engine.findings import Finding, Source
 from app.engine.forms_xml import FILE_PREFIX, FORMDATA_PREFIX
 from app.engine.lint import errors
 from app.extensions import db
-from app.models import Dossier, Procedure, ProcessVersion
+from app.models import Dossier, Officer, Procedure, ProcessVersion, WorkItem
 
-from .procedures import DeployError, DeployResult, check_sources, deploy_sources
+from .procedures import DeployError, DeployResult, check_sources, deploy_sources, publish
+
+logger = logging.getLogger(__name__)
 
 #: Largest file an upload may hold (bytes); Camunda Modeler files are a few dozen KB.
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -39,6 +42,40 @@ def running_dossier_counts() -> dict[int, int]:
     query = (select(Dossier.process_version_id, func.count(Dossier.id)).where(Dossier.finished_at.is_(None))
              .group_by(Dossier.process_version_id))
     return {version_id: count for version_id, count in db.session.execute(query)}
+
+
+def waiting_counts(version: ProcessVersion) -> dict[str, int]:
+    """BPMN id → number of ready work items of the version's unfinished dossiers there (badges on the diagram)."""
+    query = (select(WorkItem.bpmn_id, func.count(WorkItem.id)).join(Dossier)
+             .where(Dossier.process_version_id == version.id, Dossier.finished_at.is_(None))
+             .group_by(WorkItem.bpmn_id))
+    return {bpmn_id: count for bpmn_id, count in db.session.execute(query)}
+
+
+class VersionStateError(Exception):
+    """The version cannot be published (already published, or older than the published one): HTTP 409."""
+
+
+def publish_version(version: ProcessVersion, *, by: Officer, now: datetime) -> None:
+    """Publish a draft: from now on new dossiers of the procedure start on it; running dossiers keep theirs.
+
+    Legal basis: QĐ 19/2024/QĐ-UBND Sơn La, Art. 13.2 — functions are tested before they are made public; the
+    administrator confirms the draft was tested (its scenarios are run on the version page).
+
+    :param by: the system administrator publishing it (logged).
+    :param now: aware UTC time of publication.
+    :raises VersionStateError: it is published already, or a newer version is published (publishing an older
+        draft would not change what new dossiers start on).
+    """
+    if version.published_at is not None:
+        raise VersionStateError(f"Phiên bản v{version.number} đã được công bố.")
+    current = version.procedure.published_version
+    if current is not None and current.number > version.number:
+        raise VersionStateError(f"Phiên bản v{version.number} cũ hơn phiên bản đang áp dụng v{current.number}; "
+                                "hãy tải lên lại nội dung này để tạo phiên bản mới nhất.")
+    publish(version, at=now)
+    db.session.flush()
+    logger.info("Procedure %s v%s published by %s", version.procedure.code, version.number, by.username)
 
 
 class UploadError(Exception):
@@ -69,6 +106,7 @@ class UploadOutcome:
     result: DeployResult | None
     problems: list[str] = field(default_factory=list)
     borrowed_forms: list[str] = field(default_factory=list)
+    version_id: int | None = None
 
     @property
     def refused(self) -> bool:
@@ -94,8 +132,10 @@ def upload_version(files: list[UploadedFile], *, now: datetime) -> UploadOutcome
         (result,) = deploy_sources(sources, now=now, published_at=None, known_forms=list(known.values()))
     except DeployError as exc:
         return UploadOutcome(findings, None, exc.problems)
-    used = json.loads(_version(result).forms_json)
-    return UploadOutcome(findings, result, borrowed_forms=sorted(s.name for key, s in known.items() if key in used))
+    version = _version(result)
+    used = json.loads(version.forms_json)
+    return UploadOutcome(findings, result, borrowed_forms=sorted(s.name for key, s in known.items() if key in used),
+                         version_id=version.id)
 
 
 def read_upload(files: list[UploadedFile]) -> list[Source]:

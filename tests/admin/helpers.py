@@ -8,7 +8,7 @@ from app.extensions import db
 from app.models import Agency, Applicant, Dossier, Officer, Procedure
 from app.services import dossiers
 from config import BASE_DIR
-from tests.conftest import APPLICATION
+from tests.conftest import APPLICATION, csrf_token
 
 BPMN_FILE = "household_business_registration.bpmn"
 ORIGINAL = (BASE_DIR / "processes" / BPMN_FILE).read_text(encoding="utf-8")
@@ -75,6 +75,13 @@ def complete(dossier: Dossier, bpmn_id: str, username: str, values: dict, now: d
     officer = db.session.scalar(select(Officer).where(Officer.username == username))
     item = next(w for w in dossier.work_items if w.bpmn_id == bpmn_id)
     dossiers.complete_work_item(dossier, item.task_id, actor=officer, values=values, now=now)
+
+
+def upload(admin, files, token: str | None = None):
+    """POST ``files`` to the upload page as a browser would (with the page's CSRF token unless given)."""
+    url = "/admin/procedures/upload"
+    data = {"csrf_token": token or csrf_token(admin, url), "files": files}
+    return admin.post(url, data=data, content_type="multipart/form-data")
 
 
 def bpmn_upload(text: str, name: str = BPMN_FILE) -> tuple:

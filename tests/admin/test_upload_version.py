@@ -11,15 +11,10 @@ from app.models import Procedure
 from app.services import versions
 from app.services.procedures import deploy_new_content
 from config import BASE_DIR
-from tests.admin.helpers import BPMN_FILE, ORIGINAL, bpmn_upload, form_uploads, with_legal_check
+from tests.admin.helpers import BPMN_FILE, ORIGINAL, bpmn_upload, form_uploads, upload, with_legal_check
 from tests.conftest import csrf_token
 
 URL = "/admin/procedures/upload"
-
-
-def _upload(admin, files, token=None):
-    data = {"csrf_token": token or csrf_token(admin, URL), "files": files}
-    return admin.post(URL, data=data, content_type="multipart/form-data")
 
 
 def _versions(app) -> list[tuple[int, bool]]:
@@ -39,7 +34,7 @@ def test_the_upload_page_has_a_csrf_protected_form(admin):
 
 
 def test_a_clean_diagram_becomes_a_draft_and_new_dossiers_stay_on_the_published_version(app, admin):
-    response = _upload(admin, [bpmn_upload(with_legal_check())])
+    response = upload(admin, [bpmn_upload(with_legal_check())])
     assert response.status_code == 200, response.text
     assert "Đã lưu bản nháp v2 của thủ tục 1.001612" in response.text
     assert "form_appraisal.form" in response.text  # borrowed: the diagram's forms were deployed before
@@ -53,13 +48,13 @@ def test_a_clean_diagram_becomes_a_draft_and_new_dossiers_stay_on_the_published_
 
 
 def test_forms_uploaded_with_the_diagram_are_checked_and_stored(app, admin):
-    response = _upload(admin, [bpmn_upload(with_legal_check()), *form_uploads()])
+    response = upload(admin, [bpmn_upload(with_legal_check()), *form_uploads()])
     assert response.status_code == 200 and "Đã lưu bản nháp v2" in response.text
     assert "lấy theo nội dung đã triển khai gần nhất:" not in response.text
 
 
 def test_the_same_content_again_makes_no_new_version(app, admin):
-    response = _upload(admin, [bpmn_upload(ORIGINAL)])
+    response = upload(admin, [bpmn_upload(ORIGINAL)])
     assert response.status_code == 200 and "không tạo phiên bản mới" in response.text
     assert _versions(app) == [(1, True)]
 
@@ -73,7 +68,7 @@ def test_lint_errors_are_all_shown_and_nothing_is_stored(app, admin):
                                         'camunda:formRef="form_legal" camunda:candidateGroups="specialist">\n        '
                                         '<bpmn:incoming>flow_appraise_to_legal')
     assert "form_legal" in broken
-    response = _upload(admin, [bpmn_upload(broken)])
+    response = upload(admin, [bpmn_upload(broken)])
     assert response.status_code == 422
     assert "Không lưu phiên bản" in response.text
     assert f"{BPMN_FILE}:" in response.text and ": legal_check: error: " in response.text and "form_legal" in response.text
@@ -81,7 +76,7 @@ def test_lint_errors_are_all_shown_and_nothing_is_stored(app, admin):
 
 
 def test_a_broken_form_is_reported_with_its_file(app, admin):
-    response = _upload(admin, [bpmn_upload(with_legal_check()), (BytesIO(b'{"id": "form_appraisal", '), "appraisal.form")])
+    response = upload(admin, [bpmn_upload(with_legal_check()), (BytesIO(b'{"id": "form_appraisal", '), "appraisal.form")])
     assert response.status_code == 422 and "appraisal.form:1: -: error: not valid JSON" in response.text
     assert _versions(app) == [(1, True)]
 
@@ -98,7 +93,7 @@ def test_a_broken_form_is_reported_with_its_file(app, admin):
      "x.form: có hai tệp cùng tên."),
 ])
 def test_unacceptable_files_are_refused_with_the_reason(app, admin, files, message):
-    response = _upload(admin, files)
+    response = upload(admin, files)
     assert response.status_code == 400 and message in response.text
     assert _versions(app) == [(1, True)]
 
