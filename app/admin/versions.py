@@ -2,12 +2,14 @@
 from datetime import UTC, datetime
 from pathlib import Path
 
-from flask import Response, abort, current_app, flash, redirect, render_template, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
 
+from app.engine import EngineError
 from app.extensions import db
 from app.models import ProcessVersion
-from app.services import version_checks, versions
+from app.services import version_checks, version_migration, versions
 
 from . import bp
 from .forms import ConfirmForm, PublishVersionForm, UploadVersionForm
@@ -114,3 +116,62 @@ def _version_page(found: ProcessVersion, **context) -> str:
                            running=versions.running_dossier_counts().get(found.id, 0),
                            waiting=versions.waiting_counts(found), viewer=viewer_assets(static),
                            viewer_version=BPMN_JS_VERSION, confirm_form=ConfirmForm(), **context)
+
+
+@bp.get("/versions/<int:version_id>/migration")
+def migration(version_id):
+    """The running dossiers of a version, what a newer published version changes, and which dossiers can move."""
+    source = _version_or_404(version_id)
+    targets = version_migration.migration_targets(source)
+    return _migration_page(source, targets, _target(source, targets, request.args.get("to")))
+
+
+@bp.post("/versions/<int:version_id>/migration")
+def migrate_dossiers(version_id):
+    """Move the selected running dossiers to the chosen newer version; refused ones are named with the reason."""
+    source = _version_or_404(version_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400, "Biểu mẫu không hợp lệ.")
+    targets = version_migration.migration_targets(source)
+    target = _target(source, targets, request.form.get("to"))
+    if target is None:
+        abort(409, f"Chưa có phiên bản đã công bố nào mới hơn v{source.number} để chuyển hồ sơ sang.")
+    selected = [int(value) for value in request.form.getlist("dossier_ids") if value.isdigit()]
+    if not selected:
+        abort(400, "Hãy chọn ít nhất một hồ sơ để chuyển phiên bản.")
+    try:
+        outcomes = version_migration.migrate_dossiers(source, target, selected, by=current_user._get_current_object(),
+                                                      now=datetime.now(UTC))
+        db.session.commit()
+    except (StaleDataError, EngineError) as exc:
+        db.session.rollback()
+        abort(409, "Không hồ sơ nào được chuyển: một hồ sơ vừa thay đổi hoặc không lưu được trên phiên bản mới "
+                   f"({exc}). Hãy tải lại trang và thử lại.")
+    for outcome in outcomes:
+        if outcome.migrated:
+            flash(f"Đã chuyển hồ sơ {outcome.dossier_code} sang v{target.number}.", "success")
+        else:
+            flash(f"Không chuyển hồ sơ {outcome.dossier_code}: {outcome.message}", "warning")
+    if not any(outcome.migrated for outcome in outcomes):
+        return _migration_page(source, targets, target), 409  # nothing moved: the page again, every reason flashed
+    return redirect(url_for("admin.migration", version_id=source.id, to=target.id), 303)
+
+
+def _migration_page(source: ProcessVersion, targets: list[ProcessVersion], target: ProcessVersion | None) -> str:
+    context = {}
+    if target is not None:
+        context = {"changes": version_migration.version_changes(source, target),
+                   "checks": version_migration.check_dossiers(source, target)}
+    return render_template("admin/migration.html", source=source, procedure=source.procedure, targets=targets,
+                           target=target, form=ConfirmForm(), viewer=viewer_assets(Path(current_app.static_folder)),
+                           refusal=version_migration.refusal, **context)
+
+
+def _target(source: ProcessVersion, targets: list[ProcessVersion], wanted: str | None) -> ProcessVersion | None:
+    """The chosen target (``to`` = a version id among ``targets``), else the newest; 404 for any other id."""
+    if not wanted:
+        return targets[0] if targets else None
+    found = next((v for v in targets if str(v.id) == wanted), None)
+    if found is None:
+        abort(404, f"v{source.number} không chuyển được sang phiên bản đã chọn: chỉ sang phiên bản đã công bố mới hơn.")
+    return found

@@ -5,8 +5,10 @@ from io import BytesIO
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Agency, Applicant, Dossier, Officer, Procedure
+from app.engine.findings import Source
+from app.models import Agency, Applicant, Dossier, Officer, Procedure, ProcessVersion
 from app.services import dossiers
+from app.services.procedures import deploy_sources
 from config import BASE_DIR
 from tests.conftest import APPLICATION, csrf_token
 
@@ -92,3 +94,36 @@ def bpmn_upload(text: str, name: str = BPMN_FILE) -> tuple:
 def form_uploads() -> list[tuple]:
     return [(BytesIO(path.read_bytes()), path.name) for path in sorted(FORMS.glob("*.form"))]
 
+
+
+def deploy_variant(text: str, *, published: bool = True, now: datetime = NOW) -> ProcessVersion:
+    """Deploy ``text`` as the next version of the procedure (published unless told), with the real forms."""
+    sources = [Source(BPMN_FILE, text.encode("utf-8")), *(Source.read(p, p.name) for p in sorted(FORMS.glob("*.form")))]
+    (result,) = deploy_sources(sources, now=now, published_at=now if published else None)
+    procedure = db.session.scalar(select(Procedure).where(Procedure.code == result.procedure_code))
+    return next(v for v in procedure.versions if v.number == result.version_number)
+
+
+def with_signing_after_handling() -> str:
+    """A version with a leader's *sign_result* between the handling subprocess and *return_result*."""
+    task = ('<bpmn:userTask id="sign_result" name="Ký số kết quả" camunda:formRef="form_approval" '
+            'camunda:candidateGroups="leader">\n      <bpmn:incoming>flow_handling_to_return</bpmn:incoming>\n'
+            '      <bpmn:outgoing>flow_sign_to_return</bpmn:outgoing>\n    </bpmn:userTask>\n'
+            '    <bpmn:sequenceFlow id="flow_sign_to_return" sourceRef="sign_result" targetRef="return_result" />\n')
+    text = ORIGINAL.replace('sourceRef="handling" targetRef="return_result"', 'sourceRef="handling" targetRef="sign_result"')
+    text = text.replace("<bpmn:incoming>flow_handling_to_return</bpmn:incoming>\n      <bpmn:outgoing>flow_return_to_end",
+                        "<bpmn:incoming>flow_sign_to_return</bpmn:incoming>\n      <bpmn:outgoing>flow_return_to_end")
+    return text.replace('    <bpmn:userTask id="return_result"', "    " + task + '    <bpmn:userTask id="return_result"', 1)
+
+
+def without_return() -> str:
+    """A version that ends right after the handling subprocess: *return_result* is removed."""
+    start = ORIGINAL.index('<bpmn:userTask id="return_result"')
+    end = ORIGINAL.index("</bpmn:userTask>", start) + len("</bpmn:userTask>")
+    text = ORIGINAL[:start] + ORIGINAL[end:]
+    text = text.replace('sourceRef="handling" targetRef="return_result"',
+                        'sourceRef="handling" targetRef="end_result_returned"')
+    text = text.replace('<bpmn:sequenceFlow id="flow_return_to_end" sourceRef="return_result" '
+                        'targetRef="end_result_returned" />', "")
+    return text.replace("<bpmn:incoming>flow_return_to_end</bpmn:incoming>",
+                        "<bpmn:incoming>flow_handling_to_return</bpmn:incoming>")
