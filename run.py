@@ -28,6 +28,7 @@ Một cửa Sơn La đang chạy: http://{host}:{port}/
   Một cửa điện tử (cán bộ):      http://{host}:{port}/officer/
     motcua.tohieu / chuyenvien.tohieu / lanhdao.tohieu   (Phường Tô Hiệu)
     motcua.chiengan / chuyenvien.chiengan / lanhdao.chiengan (Phường Chiềng An)
+  Quản trị (sự cố, thủ tục và phiên bản): http://{host}:{port}/admin/   quantri
     mật khẩu mẫu: {SAMPLE_PASSWORD}
 """, flush=True)
     app.run(host=host, port=port, debug=False, use_reloader=False)
