@@ -99,3 +99,21 @@ def file_app(tmp_path):
     yield app
     with app.app_context():
         db.engine.dispose()
+
+
+def file_two_step(remind_at: datetime) -> int:
+    """File a dossier of tests/data/two_step.bpmn (a reminder timer at ``remind_at``) and commit; returns its id.
+
+    Needs an app context of an app deployed from tests/data (``PROCESSES_DIR``).
+    """
+    from sqlalchemy import select
+
+    from app.models import Agency, Applicant, Procedure
+    from app.services import dossiers
+    procedure = db.session.scalar(select(Procedure).where(Procedure.code == "T.0001"))
+    dossier = dossiers.submit_dossier(
+        procedure, applicant=db.session.scalar(select(Applicant)), now=datetime.now(UTC),
+        handling_agency=db.session.scalar(select(Agency).where(Agency.code == "H54.10.01")),
+        application={"remind_at": remind_at.isoformat(), "reviewer": "chuyenvien.tohieu"})
+    db.session.commit()
+    return dossier.id

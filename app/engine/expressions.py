@@ -97,3 +97,16 @@ class ExpressionEvaluator:
             raise ExpressionError(f"expression {expression!r} does not parse: {exc.msg}") from exc
         if "__" in python or re.search(r"\.\s*_", python):
             raise ExpressionError(f"expression {expression!r} uses a forbidden name (dunder or private attribute)")
+
+
+def split_top_level(text: str) -> list[str]:
+    """Split a comma-separated attribute (``a, ${b}, ${f(x, y)}``) on the commas outside ``${…}``."""
+    parts, depth, current = [], 0, ""
+    for char in text:
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if char == "," and depth == 0:
+            parts.append(current.strip())
+            current = ""
+        else:
+            current += char
+    return [p for p in [*parts, current.strip()] if p]

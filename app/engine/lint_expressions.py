@@ -14,7 +14,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 
 from .bpmn_xml import camunda, local_name
 from .errors import ExpressionError
-from .expressions import ExpressionEvaluator, translate
+from .expressions import ExpressionEvaluator, split_top_level, translate
 from .findings import Report
 
 WRAPPED = re.compile(r"^\s*[$#]\{.*\}\s*$", re.DOTALL)
@@ -111,18 +111,6 @@ def _check_whole_expression(element, report: Report, functions, text: str, where
     if problem:
         report.error(problem[0], f"{where}: {problem[1]}", element=element)
 
-
-def split_top_level(text: str) -> list[str]:
-    """Split a comma-separated attribute on commas outside ``${…}`` (as the engine does)."""
-    parts, depth, current = [], 0, ""
-    for char in text:
-        depth += {"{": 1, "}": -1}.get(char, 0)
-        if char == "," and depth == 0:
-            parts.append(current.strip())
-            current = ""
-        else:
-            current += char
-    return [p for p in [*parts, current.strip()] if p]
 
 
 def check_timer(element, report: Report, functions: frozenset[str]) -> None:

@@ -8,6 +8,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 
 from . import scripts
 from .errors import EngineError, ExpressionError
+from .expressions import split_top_level
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ class _Resolver:
         :raises EngineError: an expression names an unknown variable or is not allowed.
         """
         names: list[str] = []
-        for part in _split_top_level(text or ""):
+        for part in split_top_level(text or ""):
             value = self._evaluate(part) if "{" in part else part
             names.extend(str(v).strip() for v in (value if isinstance(value, list | tuple) else [value]) if v)
         return tuple(n for n in names if n)
@@ -103,15 +104,3 @@ class _Resolver:
         except ExpressionError as exc:
             raise EngineError(str(exc)) from exc
 
-
-def _split_top_level(text: str) -> list[str]:
-    """Split on commas that are not inside ``${…}``."""
-    parts, depth, current = [], 0, ""
-    for ch in text:
-        depth += {"{": 1, "}": -1}.get(ch, 0)
-        if ch == "," and depth == 0:
-            parts.append(current.strip())
-            current = ""
-        else:
-            current += ch
-    return [p for p in [*parts, current.strip()] if p]

@@ -6,11 +6,11 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Agency, Applicant, Dossier, ExternalTaskRow, Incident, IncidentState, Officer, Procedure
+from app.models import Dossier, ExternalTaskRow, Incident, IncidentState, Officer
 from app.scheduler import init_scheduler, stop_scheduler
-from app.services import dossiers, external_tasks
+from app.services import external_tasks
 from config import BASE_DIR
-from tests.conftest import make_app
+from tests.conftest import file_two_step, make_app
 
 DATA = BASE_DIR / "tests" / "data"
 
@@ -25,16 +25,6 @@ def scheduled_app(tmp_path, monkeypatch):
     stop_scheduler(app)
     with app.app_context():
         db.engine.dispose()
-
-
-def _file_two_step(remind_at: datetime) -> int:
-    procedure = db.session.scalar(select(Procedure).where(Procedure.code == "T.0001"))
-    dossier = dossiers.submit_dossier(
-        procedure, applicant=db.session.scalar(select(Applicant)), now=datetime.now(UTC),
-        handling_agency=db.session.scalar(select(Agency).where(Agency.code == "H54.10.01")),
-        application={"remind_at": remind_at.isoformat(), "reviewer": "chuyenvien.tohieu"})
-    db.session.commit()
-    return dossier.id
 
 
 def _read(app, query):
@@ -76,7 +66,7 @@ def test_failures_are_retried_after_their_backoff_and_an_administrators_retry_ru
     monkeypatch.setitem(external_tasks._HANDLERS, "deadline_warning", flaky)
     init_scheduler(scheduled_app)
     with scheduled_app.app_context():
-        dossier_id = _file_two_step(datetime.now(UTC) + timedelta(seconds=0.5))
+        dossier_id = file_two_step(datetime.now(UTC) + timedelta(seconds=0.5))
         db.session.remove()
     assert _wait_for(lambda: _incident_state(scheduled_app) is IncidentState.open)
     assert len(calls) == 2 and calls[1] - calls[0] >= timedelta(seconds=1)  # the retry waited for its backoff
@@ -94,7 +84,7 @@ def test_failures_are_retried_after_their_backoff_and_an_administrators_retry_ru
 
 def test_tasks_waiting_at_start_get_their_job_again(scheduled_app):
     with scheduled_app.app_context():
-        dossier_id = _file_two_step(datetime.now(UTC) - timedelta(seconds=1))  # the reminder fires at filing
+        dossier_id = file_two_step(datetime.now(UTC) - timedelta(seconds=1))  # the reminder fires at filing
         assert db.session.scalar(select(ExternalTaskRow.topic)) == "deadline_warning"  # no scheduler: it waits
         db.session.remove()
     assert "deadline_warning" not in _kinds(scheduled_app, dossier_id)

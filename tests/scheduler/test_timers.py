@@ -10,7 +10,7 @@ from app.models import Agency, Applicant, Dossier, Officer, Procedure
 from app.scheduler import init_scheduler, stop_scheduler
 from app.services import dossiers, timers
 from config import BASE_DIR
-from tests.conftest import APPLICATION, make_app
+from tests.conftest import APPLICATION, file_two_step, make_app
 
 DATA = BASE_DIR / "tests" / "data"
 
@@ -23,16 +23,6 @@ def timer_app(tmp_path):
     stop_scheduler(app)
     with app.app_context():
         db.engine.dispose()
-
-
-def _file_two_step(remind_at: datetime) -> int:
-    procedure = db.session.scalar(select(Procedure).where(Procedure.code == "T.0001"))
-    dossier = dossiers.submit_dossier(
-        procedure, applicant=db.session.scalar(select(Applicant)), now=datetime.now(UTC),
-        handling_agency=db.session.scalar(select(Agency).where(Agency.code == "H54.10.01")),
-        application={"remind_at": remind_at.isoformat(), "reviewer": "chuyenvien.tohieu"})
-    db.session.commit()
-    return dossier.id
 
 
 def _events(app, dossier_id: int) -> list[str]:
@@ -53,7 +43,7 @@ def _wait_for(predicate, seconds: float = 10.0) -> bool:
 
 def test_timer_due_during_downtime_fires_once_after_restart(timer_app):
     with timer_app.app_context():
-        dossier_id = _file_two_step(datetime.now(UTC) + timedelta(seconds=1))
+        dossier_id = file_two_step(datetime.now(UTC) + timedelta(seconds=1))
         assert len(db.session.get(Dossier, dossier_id).pending_timers) == 1
         db.session.remove()
     time.sleep(1.3)  # the app is "stopped": no scheduler runs while the timer falls due
@@ -75,7 +65,7 @@ def test_timer_scheduled_after_commit_fires_on_time(timer_app):
     init_scheduler(timer_app)
     with timer_app.app_context():
         due = datetime.now(UTC) + timedelta(seconds=1)
-        dossier_id = _file_two_step(due)
+        dossier_id = file_two_step(due)
     assert _wait_for(lambda: "timer_fired" in _events(timer_app, dossier_id), seconds=5)
     with timer_app.app_context():
         fired = next(e for e in db.session.get(Dossier, dossier_id).events if e.kind == "timer_fired")
@@ -84,7 +74,7 @@ def test_timer_scheduled_after_commit_fires_on_time(timer_app):
 
 def test_firing_twice_is_harmless(timer_app):
     with timer_app.app_context():
-        dossier_id = _file_two_step(datetime.now(UTC) + timedelta(seconds=0.5))
+        dossier_id = file_two_step(datetime.now(UTC) + timedelta(seconds=0.5))
         time.sleep(0.7)
         assert timers.fire_due_timers(dossier_id, now=datetime.now(UTC)) == 1
         db.session.commit()
