@@ -10,7 +10,7 @@ from app.extensions import db
 from app.models.working_calendar import seed_official_calendar
 from app.seed import SAMPLE_PASSWORD, seed_sample_data
 from app.services.procedures import deploy_processes
-from config import TestingConfig
+from config import BASE_DIR, TestingConfig
 
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 HIDDEN = re.compile(r'<input type="hidden" name="([a-z_]+)" value="([^"]*)"')
@@ -117,3 +117,24 @@ def file_two_step(remind_at: datetime) -> int:
         application={"remind_at": remind_at.isoformat(), "reviewer": "chuyenvien.tohieu"})
     db.session.commit()
     return dossier.id
+
+
+def wait_for(predicate, seconds: float = 10.0) -> bool:
+    """Poll ``predicate`` every 50 ms until it is true (True) or ``seconds`` pass (False): for scheduler tests."""
+    import time
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+@pytest.fixture
+def designer_dirs(tmp_path):
+    """Writable copies of processes/ and forms/, as a designer's working folder."""
+    import shutil
+    processes, forms = tmp_path / "processes", tmp_path / "forms"
+    shutil.copytree(BASE_DIR / "processes", processes)
+    shutil.copytree(BASE_DIR / "forms", forms)
+    return processes, forms

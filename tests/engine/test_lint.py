@@ -259,14 +259,6 @@ def test_check_refuses_a_file_of_another_kind(app, tmp_path):
 # --- deploy runs the same checks ---------------------------------------------------------------------
 
 
-@pytest.fixture
-def designer_dirs(tmp_path):
-    processes, forms = tmp_path / "processes", tmp_path / "forms"
-    shutil.copytree(BASE_DIR / "processes", processes)
-    shutil.copytree(BASE_DIR / "forms", forms)
-    return processes, forms
-
-
 def test_deploy_refuses_listing_every_error_of_every_file_and_no_warning(ctx, designer_dirs):
     processes, forms = designer_dirs
     for name in ("gateway_no_default.bpmn", "service_tasks.bpmn", "ignored_extensions.bpmn"):

@@ -1,5 +1,4 @@
 """The scheduler runs external tasks after commit, retries them after their backoff, and picks them up at start."""
-import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -10,7 +9,7 @@ from app.models import Dossier, ExternalTaskRow, Incident, IncidentState, Office
 from app.scheduler import init_scheduler, stop_scheduler
 from app.services import external_tasks
 from config import BASE_DIR
-from tests.conftest import file_two_step, make_app
+from tests.conftest import file_two_step, make_app, wait_for
 
 DATA = BASE_DIR / "tests" / "data"
 
@@ -43,15 +42,6 @@ def _incident_state(app) -> IncidentState | None:
     return _read(app, lambda: db.session.scalar(select(Incident.state)))
 
 
-def _wait_for(predicate, seconds: float = 10.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
-
-
 def test_failures_are_retried_after_their_backoff_and_an_administrators_retry_runs_at_once(scheduled_app,
                                                                                             monkeypatch):
     calls = []
@@ -68,7 +58,7 @@ def test_failures_are_retried_after_their_backoff_and_an_administrators_retry_ru
     with scheduled_app.app_context():
         dossier_id = file_two_step(datetime.now(UTC) + timedelta(seconds=0.5))
         db.session.remove()
-    assert _wait_for(lambda: _incident_state(scheduled_app) is IncidentState.open)
+    assert wait_for(lambda: _incident_state(scheduled_app) is IncidentState.open)
     assert len(calls) == 2 and calls[1] - calls[0] >= timedelta(seconds=1)  # the retry waited for its backoff
     assert "deadline_warning" not in _kinds(scheduled_app, dossier_id)
 
@@ -77,7 +67,7 @@ def test_failures_are_retried_after_their_backoff_and_an_administrators_retry_ru
         external_tasks.retry_incident(db.session.scalar(select(Incident)), by=admin, now=datetime.now(UTC))
         db.session.commit()  # the scheduler plans the task on this commit
         db.session.remove()
-    assert _wait_for(lambda: _incident_state(scheduled_app) is IncidentState.resolved, seconds=0.9)  # before a sweep
+    assert wait_for(lambda: _incident_state(scheduled_app) is IncidentState.resolved, seconds=0.9)  # before a sweep
     assert _kinds(scheduled_app, dossier_id).count("deadline_warning") == 1 and len(calls) == 3
     assert _read(scheduled_app, lambda: db.session.scalar(select(ExternalTaskRow))) is None
 
@@ -90,4 +80,4 @@ def test_tasks_waiting_at_start_get_their_job_again(scheduled_app):
     assert "deadline_warning" not in _kinds(scheduled_app, dossier_id)
 
     init_scheduler(scheduled_app)  # its job is rebuilt from the row and runs before the first sweep (1 s)
-    assert _wait_for(lambda: "deadline_warning" in _kinds(scheduled_app, dossier_id), seconds=0.9)
+    assert wait_for(lambda: "deadline_warning" in _kinds(scheduled_app, dossier_id), seconds=0.9)

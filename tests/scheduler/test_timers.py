@@ -10,7 +10,7 @@ from app.models import Agency, Applicant, Dossier, Officer, Procedure
 from app.scheduler import init_scheduler, stop_scheduler
 from app.services import dossiers, timers
 from config import BASE_DIR
-from tests.conftest import APPLICATION, file_two_step, make_app
+from tests.conftest import APPLICATION, file_two_step, make_app, wait_for
 
 DATA = BASE_DIR / "tests" / "data"
 
@@ -32,15 +32,6 @@ def _events(app, dossier_id: int) -> list[str]:
         return kinds
 
 
-def _wait_for(predicate, seconds: float = 10.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
-
-
 def test_timer_due_during_downtime_fires_once_after_restart(timer_app):
     with timer_app.app_context():
         dossier_id = file_two_step(datetime.now(UTC) + timedelta(seconds=1))
@@ -50,9 +41,9 @@ def test_timer_due_during_downtime_fires_once_after_restart(timer_app):
     assert "timer_fired" not in _events(timer_app, dossier_id)
 
     init_scheduler(timer_app)  # restart: jobs are rebuilt from pending_timers
-    assert _wait_for(lambda: "timer_fired" in _events(timer_app, dossier_id))
+    assert wait_for(lambda: "timer_fired" in _events(timer_app, dossier_id))
     # the timer started the deadline_warning service task: its job runs once the firing has committed
-    assert _wait_for(lambda: "deadline_warning" in _events(timer_app, dossier_id))
+    assert wait_for(lambda: "deadline_warning" in _events(timer_app, dossier_id))
     time.sleep(2.5)  # the sweeper runs every second meanwhile; it must find nothing left to fire
     kinds = _events(timer_app, dossier_id)
     assert kinds.count("timer_fired") == 1 and kinds.count("deadline_warning") == 1
@@ -66,7 +57,7 @@ def test_timer_scheduled_after_commit_fires_on_time(timer_app):
     with timer_app.app_context():
         due = datetime.now(UTC) + timedelta(seconds=1)
         dossier_id = file_two_step(due)
-    assert _wait_for(lambda: "timer_fired" in _events(timer_app, dossier_id), seconds=5)
+    assert wait_for(lambda: "timer_fired" in _events(timer_app, dossier_id), seconds=5)
     with timer_app.app_context():
         fired = next(e for e in db.session.get(Dossier, dossier_id).events if e.kind == "timer_fired")
         assert due <= fired.at < due + timedelta(seconds=1.5)

@@ -1,5 +1,4 @@
 """Deploying procedures: versions are immutable, unchanged content is a no-op, one bad file refuses all."""
-import shutil
 from datetime import UTC, datetime
 
 import pytest
@@ -9,19 +8,9 @@ from app.extensions import db
 from app.models import Agency, Applicant, Procedure, ProcessVersion
 from app.services import dossiers
 from app.services.procedures import DeployError, deploy_processes
-from config import BASE_DIR
 from tests.conftest import APPLICATION
 
 NOW = datetime(2026, 11, 29, 8, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def designer_dirs(tmp_path):
-    """Writable copies of processes/ and forms/, as a designer's working folder."""
-    processes, forms = tmp_path / "processes", tmp_path / "forms"
-    shutil.copytree(BASE_DIR / "processes", processes)
-    shutil.copytree(BASE_DIR / "forms", forms)
-    return processes, forms
 
 
 def _versions() -> int:
