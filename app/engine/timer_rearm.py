@@ -3,7 +3,8 @@
 SpiffWorkflow 3.2.0 evaluates a ``timeDate`` expression once, when the timer is reached, and caches the result
 in the task's internal data (``event_value``); setting ``dossier_due_at`` afterwards moves nothing
 (spiffworkflow.md §3.1, ``TimeDateEventDefinition.has_fired``). :func:`set_clock_variables` writes the new
-values into every active task and drops that cache on the waiting date timers that read them, so the next
+values into every active task (and the parent a waiting timer inherits its data from again on each refresh,
+``Task._inherit_data``) and drops that cache on the waiting date timers that read them, so the next
 refresh evaluates ``${dossier_due_at}`` again. A timer that has already fired stays fired.
 """
 import re
@@ -38,5 +39,7 @@ def set_clock_variables(workflow: DossierWorkflow, variables: Mapping[str, str])
                     and not task._get_internal_data("event_fired", False)
                     and any(n.search(definition.expression or "") for n in names)):
                 task.internal_data.pop("event_value", None)
+                if task.parent is not None:  # each refresh merges the parent's data over the timer's own
+                    task.parent.data.update(variables)
                 rearmed.append(task.task_spec.bpmn_id)
     return rearmed

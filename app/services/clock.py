@@ -12,7 +12,8 @@ User-task properties (``camunda:properties``) a designer sets in Camunda Modeler
 * ``budget_working_hours`` = N: the work item is due N working hours after it became ready (R46).
 
 Each change of the appointment is written to the process variables ``dossier_due_at`` and ``warning_at`` and
-the waiting date timers reading them are re-armed (:mod:`app.engine.timer_rearm`).
+the waiting date timers reading them are re-armed (:mod:`app.engine.timer_rearm`); while a pause lasts they hold
+:data:`PAUSED_UNTIL`, so no "due soon" or "overdue" timer fires during it.
 
 Working time is counted within office hours (``OFFICE_OPENS_AT``–``OFFICE_CLOSES_AT``) of working days of the
 provincial calendar; the lunch break is not modelled. Services only flush; ``now`` is aware UTC.
@@ -36,6 +37,8 @@ PAUSE_REASONS = {"supplement": "Chờ tổ chức, cá nhân bổ sung hồ sơ"
 #: ND 118/2025 Art. 19.5: a post-appraisal supplement request within 3 working days of reception, unless a
 #: specialised law sets another period (process property ``supplement_request_working_days``).
 SUPPLEMENT_REQUEST_WORKING_DAYS = 3
+#: What ``dossier_due_at`` and ``warning_at`` hold while the clock is paused: the timers reading them wait.
+PAUSED_UNTIL = "2999-12-31T17:00:00+07:00"
 
 
 class ClockRuleError(Exception):
@@ -118,16 +121,21 @@ def apply_clock(dossier: Dossier, workflow: DossierWorkflow, *, now: datetime) -
     :raises ClockRuleError: a post-appraisal supplement request later than 3 working days after reception.
     """
     ready = {t.task_id: t for t in workflow.ready_user_tasks()}
-    moved = False
+    moved, still_open = False, []
     for pause in open_pauses(dossier):
         if pause.task_id not in ready:
             moved |= _end_pause(dossier, pause, now, shift=True)
+        else:
+            still_open.append(pause)
     known = {w.task_id for w in dossier.work_items}
+    opened = []
     for task in (t for t in ready.values() if t.task_id not in known):
         reason = task_property(dossier, task.bpmn_id, "clock_pause")
         if reason in PAUSE_REASONS and dossier.due_at is not None and dossier.finished_at is None:
-            _start_pause(dossier, task, reason, now)
-    if moved:
+            opened.append(_start_pause(dossier, task, reason, now))
+    if opened or (moved and still_open):
+        hold_due(workflow, now=now)
+    elif moved:
         push_due(dossier, workflow, now=now)
 
 
@@ -140,10 +148,12 @@ def after_completion(dossier: Dossier, workflow: DossierWorkflow, item: WorkItem
     """
     restart = (task_property(dossier, item.bpmn_id, "clock_restart") or "").lower() == "true"
     restart = restart and dossier.received_at is not None and dossier.finished_at is None
-    moved = False
+    moved, still_open = False, False
     for pause in open_pauses(dossier):
         if pause.task_id == item.task_id or restart:
             moved |= _end_pause(dossier, pause, now, shift=not restart)
+        else:
+            still_open = True
     if restart:
         working_days = int(dossier.process_version.catalogue.get("processing_working_days") or 0)
         previous = dossier.due_at
@@ -152,7 +162,7 @@ def after_completion(dossier: Dossier, workflow: DossierWorkflow, item: WorkItem
             "due_at": dossier.due_at.isoformat(), "previous_due_at": previous.isoformat() if previous else None,
             "task": item.task_name})
         moved = True
-    if moved:
+    if moved and not still_open:
         push_due(dossier, workflow, now=now)
 
 
@@ -167,13 +177,23 @@ def push_due(dossier: Dossier, workflow: DossierWorkflow, *, now: datetime) -> N
         workflow.fire_due_timers()
 
 
-def _start_pause(dossier: Dossier, task: UserTask, reason: str, now: datetime) -> None:
+def hold_due(workflow: DossierWorkflow, *, now: datetime) -> None:
+    """While the clock is paused, ``dossier_due_at`` / ``warning_at`` read :data:`PAUSED_UNTIL`: the timers
+    reading them wait (no "due soon" and no "overdue" during a pause) until the pause ends and the moved
+    appointment is pushed (:func:`push_due`)."""
+    set_clock_variables(workflow, {"dossier_due_at": PAUSED_UNTIL, "warning_at": PAUSED_UNTIL})
+    with frozen_at(now):
+        workflow.fire_due_timers()
+
+
+def _start_pause(dossier: Dossier, task: UserTask, reason: str, now: datetime) -> ClockPause:
     if reason == "supplement" and dossier.received_at is not None:
         _check_supplement_window(dossier, now)
-    object_session(dossier).add(ClockPause(dossier=dossier, reason=reason, task_id=task.task_id,
-                                           bpmn_id=task.bpmn_id, started_at=now))
+    pause = ClockPause(dossier=dossier, reason=reason, task_id=task.task_id, bpmn_id=task.bpmn_id, started_at=now)
+    object_session(dossier).add(pause)
     dossier.record_event("clock_paused", at=now, data={"reason": reason, "task": task.name,
                                                        "label": PAUSE_REASONS[reason]})
+    return pause
 
 
 def _check_supplement_window(dossier: Dossier, now: datetime) -> None:
