@@ -78,7 +78,7 @@ def _check_task(task, report: Report) -> float | None:
         budget = float(raw)
     except ValueError:
         budget = -1.0
-    if budget <= 0 or budget != budget:
+    if not 0 < budget < float("inf"):  # also refuses nan and inf
         report.error("clock-property", f"budget_working_hours must be a positive number of working hours, not "
                                        f"{raw!r}", element=task)
         return None

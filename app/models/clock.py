@@ -6,9 +6,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 
-from .types import UTCDateTime
-
 from .agency import Agency
+from .types import UTCDateTime
 
 
 class ClockPause(db.Model):

@@ -26,7 +26,7 @@ from app.extensions import db
 from app.models import Apology, Dossier, Officer
 from app.models.working_calendar import load_working_calendar
 
-from .clock import ClockRuleError, push_due
+from .clock import ClockRuleError
 from .working_time import local_tz, office_hours
 
 REASON_FIELD, NEW_APPOINTMENT_FIELD = "apology_reason", "new_appointment_on"

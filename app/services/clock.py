@@ -91,9 +91,42 @@ def add_working_seconds(start_at: datetime, seconds: int) -> datetime:
     return at
 
 
+def subtract_working_seconds(end_at: datetime, seconds: int) -> datetime:
+    """The instant ``seconds`` of office hours on working days before ``end_at`` (aware UTC)."""
+    calendar, hours, tz = load_working_calendar(), office_hours(), local_tz()
+    at, left = end_at.astimezone(UTC), seconds
+    day = at.astimezone(tz).date()
+    while left > 0:
+        if calendar.is_working_day(day):
+            opens, closes = _office_day(day, hours, tz)
+            end = min(closes, at)
+            available = int((end - opens).total_seconds())
+            if available >= left:
+                return end - timedelta(seconds=left)
+            left -= max(0, available)
+        day -= timedelta(days=1)
+        at = _office_day(day, hours, tz)[1]
+    return at
+
+
+def warning_for(due_at: datetime, *, now: datetime) -> datetime:
+    """When the "due soon" warning fires for an appointment ``due_at`` (R48), never before ``now``.
+
+    ``DUE_WARNING_WORKING_HOURS`` working hours before the due time when set (> 0), else
+    ``DUE_WARNING_WORKING_DAYS`` working days before it (:func:`app.services.deadlines.warning_at`).
+    """
+    config = current_app.config
+    if config.get("DUE_WARNING_WORKING_HOURS"):
+        warning = subtract_working_seconds(due_at, int(config["DUE_WARNING_WORKING_HOURS"]) * 3600)
+    else:
+        warning = deadlines.warning_at(due_at, load_working_calendar(), office_hours(), local_tz(),
+                                       config["DUE_WARNING_WORKING_DAYS"])
+    return max(warning, now)
+
+
 def add_working_hours(start_at: datetime, hours: float) -> datetime:
     """``start_at`` plus ``hours`` working hours (office hours of working days), aware UTC."""
-    return add_working_seconds(start_at, int(round(hours * 3600)))
+    return add_working_seconds(start_at, round(hours * 3600))
 
 
 # --- pauses and restart ------------------------------------------------------------------------------------
@@ -168,11 +201,8 @@ def after_completion(dossier: Dossier, workflow: DossierWorkflow, item: WorkItem
 
 def push_due(dossier: Dossier, workflow: DossierWorkflow, *, now: datetime) -> None:
     """Write the dossier's current appointment to ``dossier_due_at`` / ``warning_at`` and re-arm their timers."""
-    calendar, hours, tz = load_working_calendar(), office_hours(), local_tz()
-    warning = deadlines.warning_at(dossier.due_at, calendar, hours, tz,
-                                   current_app.config["DUE_WARNING_WORKING_DAYS"])
     set_clock_variables(workflow, {"dossier_due_at": dossier.due_at.isoformat(),
-                                   "warning_at": max(warning, now).isoformat()})
+                                   "warning_at": warning_for(dossier.due_at, now=now).isoformat()})
     with frozen_at(now):
         workflow.fire_due_timers()
 

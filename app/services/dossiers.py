@@ -151,7 +151,8 @@ def ensure_may_act(actor: Officer | Applicant, dossier: Dossier, item: WorkItem)
 
 def _receive(dossier: Dossier, now: datetime) -> dict[str, str]:
     working_days = int(dossier.process_version.catalogue["processing_working_days"])
-    due_at, warning_at = reception_deadlines(now, working_days)
+    due_at, _ = reception_deadlines(now, working_days)
+    warning_at = clock.warning_for(due_at, now=now)
     dossier.received_at, dossier.due_at = now, due_at
     dossier.original_due_at = dossier.original_due_at or due_at
     return {"received_at": now.isoformat(), "dossier_due_at": due_at.isoformat(), "warning_at": warning_at.isoformat()}

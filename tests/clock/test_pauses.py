@@ -5,10 +5,10 @@ from app.extensions import db
 from app.models import DossierStatus
 from app.services import dossiers, timers
 from app.services.clock import pauses_of
+from app.services.dossier_state import restore_workflow
+from tests.conftest import make_app, sign_in_citizen, sign_in_officer
 
-from tests.conftest import sign_in_citizen, sign_in_officer
-
-from .conftest import citizen, complete, local, officer, received_clock_dossier
+from .conftest import DATA, citizen, complete, local, officer, received_clock_dossier
 
 
 def _overdue_timer(dossier):
@@ -74,3 +74,18 @@ def test_supplement_request_later_than_3_working_days_after_reception_is_refused
     db.session.rollback()
     assert [w.bpmn_id for w in dossier.work_items] == ["appraise_dossier"]
     assert pauses_of(dossier) == [] and dossier.due_at == local(2026, 6, 4, 17)
+
+
+def test_the_warning_can_be_set_in_working_hours_before_the_due_time():
+    app = make_app(PROCESSES_DIR=str(DATA), FORMS_DIR=str(DATA), DUE_WARNING_WORKING_HOURS=4)
+    with app.app_context():
+        dossier = received_clock_dossier(local(2026, 6, 1, 9))  # due Thu 4/6 17:00
+        assert restore_workflow(dossier).data()["warning_at"] == local(2026, 6, 4, 13).isoformat()
+        complete(dossier, "appraise_dossier", officer("chuyenvien.tohieu"), {"appraisal_outcome": "fee"},
+                 local(2026, 6, 1, 10))
+        complete(dossier, "pay_fee", citizen(), {}, local(2026, 6, 1, 12))  # 2 working hours paused
+        assert dossier.due_at == local(2026, 6, 5, 9, 30)
+        # 4 working hours before Fri 9:30: Fri 7:30–9:30 (2 h) and Thu 15:00–17:00 (2 h)
+        assert restore_workflow(dossier).data()["warning_at"] == local(2026, 6, 4, 15).isoformat()
+        timer = next(t for t in dossier.pending_timers if t.bpmn_id == "timer_overdue")
+        assert timer.due_at == local(2026, 6, 5, 9, 30)
