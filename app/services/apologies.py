@@ -62,7 +62,7 @@ def record_apology(dossier: Dossier, *, officer: Officer, reason: str, new_appoi
                    now: datetime) -> Apology:
     """Record the apology and move the appointment to the end of ``new_appointment_on`` (local date).
 
-    :raises ClockRuleError: a second apology, a dossier not received or already finished, an empty reason, a
+    :raises ClockRuleError: a second apology, a dossier not received (no appointment yet), an empty reason, a
         new appointment that is not a working day, not after the current appointment, or in the past.
     """
     if isinstance(new_appointment_on, str):
@@ -70,8 +70,8 @@ def record_apology(dossier: Dossier, *, officer: Officer, reason: str, new_appoi
     if apology_of(dossier) is not None:
         raise ClockRuleError("Hồ sơ này đã có văn bản xin lỗi và hẹn lại ngày trả kết quả; ngày hẹn chỉ được "
                              "điều chỉnh một lần (Nghị định 118/2025/NĐ-CP, Điều 19 khoản 6).")
-    if dossier.due_at is None or dossier.finished_at is not None:
-        raise ClockRuleError("Chỉ lập văn bản xin lỗi cho hồ sơ đã tiếp nhận và đang giải quyết.")
+    if dossier.due_at is None:
+        raise ClockRuleError("Chỉ lập văn bản xin lỗi cho hồ sơ đã được tiếp nhận (đã có ngày hẹn trả kết quả).")
     if not (reason or "").strip():
         raise ClockRuleError("Văn bản xin lỗi phải nêu rõ lý do chậm trả kết quả.")
     calendar, hours, tz = load_working_calendar(), office_hours(), local_tz()

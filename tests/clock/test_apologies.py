@@ -108,3 +108,14 @@ def test_the_public_list_of_apologies_shows_no_personal_data(app):
     for personal in ("Nguyễn Văn An", "014090001234", "0912345678", "an.nguyen@example.vn", "Tổ 3",
                      "Hộ kinh doanh Cà phê Tô Hiệu"):
         assert personal not in html
+
+
+def test_no_apology_before_the_dossier_has_an_appointment(ctx):
+    procedure = db.session.scalar(select(Procedure).where(Procedure.code == "1.001612"))
+    dossier = dossiers.submit_dossier(
+        procedure, applicant=db.session.scalar(select(Applicant)), now=local(2026, 6, 1, 8),
+        handling_agency=db.session.scalar(select(Agency).where(Agency.code == "H54.10.01")),
+        application={**APPLICATION, "capital_vnd": 150000000, "employee_count": 3, "commitment": True})
+    with pytest.raises(ClockRuleError, match="đã được tiếp nhận"):
+        record_apology(dossier, officer=officer("lanhdao.tohieu"), reason="Chậm", new_appointment_on=date(2026, 6, 9),
+                       now=local(2026, 6, 1, 9))
