@@ -16,6 +16,8 @@ class Config:
     OFFICE_CLOSES_AT = os.environ.get("OFFICE_CLOSES_AT", "17:00")  # local HH:MM; end of a working day = due time
     SAME_DAY_CUTOFF = os.environ.get("SAME_DAY_CUTOFF", "15:00")  # local HH:MM (ND 118/2025 Art. 18.2; R118)
     DUE_WARNING_WORKING_DAYS = int(os.environ.get("DUE_WARNING_WORKING_DAYS", "1"))  # working days before due
+    # working hours before due for the "due soon" warning (R48); 0 = use DUE_WARNING_WORKING_DAYS
+    DUE_WARNING_WORKING_HOURS = int(os.environ.get("DUE_WARNING_WORKING_HOURS", "0"))
     PROCESSES_DIR = os.environ.get("PROCESSES_DIR", str(BASE_DIR / "processes"))  # *.bpmn deployed by `deploy`
     FORMS_DIR = os.environ.get("FORMS_DIR", str(BASE_DIR / "forms"))  # *.form (Camunda Forms)
     SCHEDULER_ENABLED = os.environ.get("SCHEDULER_ENABLED") == "1"  # run APScheduler in this process

@@ -8,6 +8,7 @@ from lxml import etree
 from .bpmn_xml import MODELER, NS, ZEEBE, executable, read_xml, uses_activiti
 from .errors import ProcessDefinitionError
 from .findings import Finding, Library, Report, Source
+from .lint_budgets import check_budgets
 from .lint_gateways import outgoing_flows
 from .lint_rules import RULES_BY_TAG, RULES_FOR_ALL, ProcessContext, check_catalogue
 from .spiff_build import build_specs
@@ -67,6 +68,7 @@ def _check_process(process, report: Report, library: Library) -> None:
     for element in elements:
         for rule in (*RULES_FOR_ALL, *RULES_BY_TAG.get(element.tag, ())):
             rule(element, context)
+    check_budgets(process, report)
 
 
 def _check_with_engine(source: Source, process, report: Report, library: Library) -> None:

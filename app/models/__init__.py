@@ -1,5 +1,6 @@
 """Models, one noun per module; importing this package registers every table."""
 from .agency import Agency
+from .clock import Apology, ClockPause, StepLogEntry
 from .dossier import STATUS_LABELS, Dossier, DossierEvent, DossierStatus
 from .dossier_code import DossierCodeSequence
 from .external_task import ExternalTaskRow, Incident, IncidentState, IncidentStateError
@@ -10,7 +11,7 @@ from .work_item import WorkItem
 from .working_calendar import WorkingCalendarEntry
 
 __all__ = [
-    "OFFICER_ROLES", "STATUS_LABELS", "Agency", "Applicant", "Dossier", "DossierCodeSequence", "DossierEvent",
+    "OFFICER_ROLES", "STATUS_LABELS", "Agency", "Apology", "Applicant", "ClockPause", "StepLogEntry", "Dossier", "DossierCodeSequence", "DossierEvent",
     "DossierStatus", "ExternalTaskRow", "Incident", "IncidentState", "IncidentStateError", "Officer",
     "PendingTimerRow", "Procedure", "ProcessVersion", "WorkItem", "WorkingCalendarEntry",
 ]

@@ -82,8 +82,10 @@ class Dossier(db.Model):
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime())
     #: UTC time the one-stop accepted the complete dossier; the legal clock starts here.
     received_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    #: UTC time the result is due, computed once at reception and printed on the receipt.
+    #: UTC time the result is due now: computed at reception, moved by clock pauses, a restart or the apology.
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: UTC due time first given at reception (printed on the receipt); never moved.
+    original_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: UTC time the dossier reached a final status.
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: Optimistic lock: two officers completing the same task → one wins, the other gets "already handled".

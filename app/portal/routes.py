@@ -23,7 +23,8 @@ from .forms import DevSignInForm, LookupForm
 #: History entries shown to the applicant: each step and its handler (ND 224/2026 Art. 15.1(g)); internal
 #: bookkeeping (timers, warnings, incidents) stays on the officer side.
 APPLICANT_EVENT_KINDS = {"submitted", "task_completed", "received", "supplement_requested", "reception_refused",
-                         "decision_recorded", "status_changed"}
+                         "decision_recorded", "status_changed", "clock_paused", "clock_resumed", "clock_restarted",
+                         "appointment_changed"}
 
 
 @bp.get("/")

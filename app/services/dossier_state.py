@@ -12,6 +12,8 @@ from app.engine import DossierWorkflow, EngineError, UserTask
 from app.models import (Agency, Dossier, DossierStatus, ExternalTaskRow, Incident, IncidentState, PendingTimerRow,
                         WorkItem)
 
+from . import clock
+
 #: Session-info key: timers committed with this transaction, for the scheduler to pick up after commit.
 TIMERS_TO_SCHEDULE = "timers_to_schedule"
 #: Session-info key: ``(dossier id, next attempt at)`` of external tasks committed with this transaction.
@@ -32,9 +34,11 @@ def save_workflow(dossier: Dossier, workflow: DossierWorkflow, *, now: datetime)
 
     :param now: aware UTC time of the request.
     :raises app.engine.EngineError: the engine failed; the caller must roll back, never commit.
+    :raises app.services.clock.ClockRuleError: a pause the law does not allow (late supplement request); roll back.
     """
     session = object_session(dossier)
     with session.no_autoflush:  # one flush at the end, so the dossier row is updated (and versioned) once
+        clock.apply_clock(dossier, workflow, now=now)  # pauses first: they may move the due timers
         dossier.workflow_state = workflow.dump()
         _apply_status(dossier, workflow, now)
         _apply_work_items(dossier, workflow, now)
@@ -89,7 +93,7 @@ def _apply_work_items(dossier: Dossier, workflow: DossierWorkflow, now: datetime
             task_id=task.task_id, bpmn_id=task.bpmn_id, task_name=task.name,
             candidate_groups=",".join(task.candidate_groups), candidate_users=",".join(task.candidate_users),
             assignee=task.assignee, agency=_task_agency(dossier, task), form_ref=task.form_ref, opened_at=now,
-            task_due_at=task.due_at))
+            task_due_at=task.due_at or clock.step_due_at(dossier, task, now)))
     for item in dossier.work_items:
         item.due_at = item.task_due_at or dossier.due_at
 

@@ -9,6 +9,7 @@ from app.engine import DossierWorkflow, TaskNotReadyError, frozen_at
 from app.extensions import db
 from app.models import Agency, Applicant, Dossier, DossierStatus, Officer, Procedure, WorkItem
 
+from . import apologies, clock, step_log
 from .dossier_codes import next_dossier_code
 from .dossier_state import restore_workflow, save_workflow
 from .working_time import local_tz, reception_deadlines
@@ -75,11 +76,14 @@ def complete_work_item(dossier: Dossier, task_id: str, *, actor: Officer | Appli
     A reception check whose ``reception_outcome`` is ``receive`` starts the legal clock: ``received_at`` is
     ``now`` and the due time is counted in working days (Civil Code 2015 Art. 147; ND 118/2025 Art. 17.3),
     passed to the diagram as ``dossier_due_at`` and ``warning_at`` (ISO 8601 with offset) for its timers.
-    A supplement may be requested only once (ND 118/2025 Art. 11.2(c)).
+    A supplement may be requested only once (ND 118/2025 Art. 11.2(c)). The legal clock follows the diagram
+    (:mod:`.clock`: pauses, restart, step budgets); a form with ``apology_reason`` and ``new_appointment_on``
+    records the one apology (:mod:`.apologies`); the hand-over is written to the step log (:mod:`.step_log`).
 
     :raises AlreadyHandledError: the task is no longer ready.
     :raises NotAllowedError: ``actor`` may not act on it.
-    :raises RuleViolationError: a second supplement request.
+    :raises RuleViolationError: a second supplement request, a late post-appraisal supplement request, a second
+        apology or a new appointment the rules do not allow.
     :raises app.engine.EngineError: the diagram failed afterwards (roll back).
     """
     item = work_item_of(dossier, task_id)
@@ -92,14 +96,23 @@ def complete_work_item(dossier: Dossier, task_id: str, *, actor: Officer | Appli
     workflow = restore_workflow(dossier)
     with frozen_at(now):  # the engine's timers see the request's time, as the due dates do
         try:
+            apology = apologies.record_apology(
+                dossier, officer=actor, reason=data[apologies.REASON_FIELD],
+                new_appointment_on=data[apologies.NEW_APPOINTMENT_FIELD], now=now) if apologies.is_apology(data) else None
             workflow.complete(task_id, data)
+            _record_completion(dossier, item, actor, data, values, now)
+            clock.after_completion(dossier, workflow, item, now=now)
+            if apology is not None:
+                clock.push_due(dossier, workflow, now=now)
+            save_workflow(dossier, workflow, now=now)
         except TaskNotReadyError as exc:
             raise AlreadyHandledError("Công việc này đã được người khác xử lý.") from exc
-        _record_completion(dossier, item, actor, data, values, now)
-        save_workflow(dossier, workflow, now=now)
+        except clock.ClockRuleError as exc:
+            raise RuleViolationError(str(exc)) from exc
 
 
 def _record_completion(dossier: Dossier, item: WorkItem, actor, data: dict, values: dict, now: datetime) -> None:
+    step_log.record_step(dossier, item, actor, now=now)
     dossier.record_event("task_completed", at=now, actor=actor, data={
         "task": item.task_name, "bpmn_id": item.bpmn_id, "form_ref": item.form_ref, "values": values})
     outcome = data.get("reception_outcome")
@@ -138,8 +151,10 @@ def ensure_may_act(actor: Officer | Applicant, dossier: Dossier, item: WorkItem)
 
 def _receive(dossier: Dossier, now: datetime) -> dict[str, str]:
     working_days = int(dossier.process_version.catalogue["processing_working_days"])
-    due_at, warning_at = reception_deadlines(now, working_days)
+    due_at, _ = reception_deadlines(now, working_days)
+    warning_at = clock.warning_for(due_at, now=now)
     dossier.received_at, dossier.due_at = now, due_at
+    dossier.original_due_at = dossier.original_due_at or due_at
     return {"received_at": now.isoformat(), "dossier_due_at": due_at.isoformat(), "warning_at": warning_at.isoformat()}
 
 
