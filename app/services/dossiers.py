@@ -9,9 +9,9 @@ from app.engine import DossierWorkflow, TaskNotReadyError, frozen_at
 from app.extensions import db
 from app.models import Agency, Applicant, Dossier, DossierStatus, Officer, Procedure, WorkItem
 
+from .deadlines import TimeLimit
 from .dossier_codes import next_dossier_code
 from .dossier_state import restore_workflow, save_workflow
-from .deadlines import TimeLimit
 from .working_time import local_tz, reception_deadlines
 
 #: Reception outcomes of the one-stop check (ND 118/2025 Art. 17.1(c): receive, supplement, refuse).

@@ -6,8 +6,12 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Agency, Dossier, Officer
-from app.models.working_calendar import (AgencyOfficeHours, WorkingCalendarChange, WorkingCalendarEntry,
-                                        load_working_calendar)
+from app.models.working_calendar import (
+    AgencyOfficeHours,
+    WorkingCalendarChange,
+    WorkingCalendarEntry,
+    load_working_calendar,
+)
 from app.services import dossiers
 from app.services.working_time import office_hours
 from tests.conftest import csrf_token, post_form, sign_in_officer

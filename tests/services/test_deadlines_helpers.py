@@ -6,9 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.engine import ExpressionError
+from app.engine import ExpressionError, scripts
 from app.engine import lint as engine_lint
-from app.engine import scripts
 from app.extensions import db
 from app.models.working_calendar import WorkingCalendarEntry, official_working_calendar
 from app.services.expression_helpers import add_working_days, add_working_hours, working_days_between
