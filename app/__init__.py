@@ -26,6 +26,8 @@ def create_app(config_class: type = Config) -> Flask:
     from .errors import register_error_pages
     from .templating import register_template_helpers
     register_template_helpers(app)
+    from .services.expression_helpers import register_expression_helpers
+    register_expression_helpers()
     register_error_pages(app)
     if app.config["SCHEDULER_ENABLED"]:
         from .scheduler import init_scheduler
@@ -64,3 +66,5 @@ def _register_cli(app: Flask) -> None:
     from .cli import procedures_cli, setup_command
     app.cli.add_command(procedures_cli)
     app.cli.add_command(setup_command)
+    from .calendar_cli import calendar_cli
+    app.cli.add_command(calendar_cli)

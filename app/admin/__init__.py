@@ -5,3 +5,4 @@ from flask import Blueprint
 bp = Blueprint("admin", __name__)
 
 from . import routes, versions  # noqa: E402,F401
+from . import calendar  # noqa: E402,F401

@@ -11,9 +11,10 @@ from .lint_constructs import CONSTRUCT_RULES_BY_TAG
 from .lint_expressions import check_assignment, check_collection, check_condition, check_expression, check_timer
 from .lint_forms import check_element_form
 from .lint_gateways import check_gateway
+from .lint_time_limits import check_time_limits
 
 #: Catalogue facts deploy needs on the process element (README, "How process designers …", step 2).
-REQUIRED_CATALOGUE = ("procedure_code", "procedure_name", "processing_working_days")
+REQUIRED_CATALOGUE = ("procedure_code", "procedure_name")  # the time limit: lint_time_limits
 _UNSUPPORTED = {
     "complexGateway": ("complex gateways are not supported by the engine; use exclusive, inclusive or parallel "
                        "gateways"),
@@ -57,10 +58,7 @@ def check_catalogue(process, report: Report) -> None:
     if missing:
         report.error("catalogue", f"catalogue properties missing on the process: {', '.join(missing)}; add them "
                                   "under Extensions → Properties of the process", element=process)
-    days = catalogue.get("processing_working_days")
-    if days and not days.isdigit():
-        report.error("catalogue", f"processing_working_days must be a whole number of working days, not {days!r}",
-                     element=process)
+    check_time_limits(process, report)
 
 
 def _unsupported(element, ctx: ProcessContext) -> None:

@@ -7,15 +7,15 @@ drafts them.
 """
 import re
 from dataclasses import asdict, dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 
 import holidays
-from sqlalchemy import Boolean, CheckConstraint, Date, String, select
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, String, Time, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.extensions import db
 from app.models.types import UTCDateTime
-from app.services.deadlines import DayKind, WorkingCalendar
+from app.services.deadlines import DayKind, OfficeHours, WorkingCalendar
 
 _KIND_VALUES = ", ".join(f"'{kind.value}'" for kind in DayKind)
 
@@ -50,6 +50,50 @@ class WorkingCalendarEntry(db.Model):
 
     def __repr__(self):
         return f"<WorkingCalendarEntry {self.on.isoformat()} {self.kind}>"
+
+
+class WorkingCalendarChange(db.Model):
+    """Audit trail of the calendar: one row per entry created, edited, confirmed or deleted (R113)."""
+
+    __tablename__ = "working_calendar_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Local date of the entry changed.
+    on: Mapped[date] = mapped_column(Date, index=True)
+    #: ``created`` | ``updated`` | ``confirmed`` | ``deleted``.
+    action: Mapped[str] = mapped_column(String(20))
+    #: What the entry said after the change (before it, for a deletion), in Vietnamese.
+    summary: Mapped[str] = mapped_column(String(800))
+    #: Officer login of the editor.
+    changed_by: Mapped[str] = mapped_column(String(120))
+    #: Aware UTC datetime of the change.
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class AgencyOfficeHours(db.Model):
+    """An agency's own one-stop office hours (R116); an agency without a row uses the defaults
+    of the configuration (``OFFICE_OPENS_AT``, ``OFFICE_CLOSES_AT``, ``SAME_DAY_CUTOFF``)."""
+
+    __tablename__ = "agency_office_hours"
+    __table_args__ = (CheckConstraint("opens_at <= same_day_cutoff AND same_day_cutoff <= closes_at "
+                                      "AND opens_at < closes_at", name="ck_agency_office_hours_order"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), unique=True)
+    #: Local opening time of the counter.
+    opens_at: Mapped[time] = mapped_column(Time)
+    #: Local closing time; the time of day a deadline ends.
+    closes_at: Mapped[time] = mapped_column(Time)
+    #: Latest local reception time for a same-day result (NĐ 118/2025/NĐ-CP Điều 18 khoản 2).
+    same_day_cutoff: Mapped[time] = mapped_column(Time)
+    #: Officer login of the last editor.
+    edited_by: Mapped[str] = mapped_column(String(120))
+    #: Aware UTC datetime of the last edit.
+    edited_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    def as_office_hours(self) -> OfficeHours:
+        """The row as the domain's :class:`~app.services.deadlines.OfficeHours`."""
+        return OfficeHours(opens_at=self.opens_at, closes_at=self.closes_at, same_day_cutoff=self.same_day_cutoff)
 
 
 @dataclass(frozen=True)

@@ -188,9 +188,9 @@ def after_completion(dossier: Dossier, workflow: DossierWorkflow, item: WorkItem
         else:
             still_open = True
     if restart:
-        working_days = int(dossier.process_version.catalogue.get("processing_working_days") or 0)
+        limit = deadlines.TimeLimit.from_properties(dossier.process_version.catalogue)
         previous = dossier.due_at
-        dossier.due_at, _ = reception_deadlines(now, working_days)
+        dossier.due_at, _ = reception_deadlines(now, limit, dossier.handling_agency_id)
         dossier.record_event("clock_restarted", at=now, data={
             "due_at": dossier.due_at.isoformat(), "previous_due_at": previous.isoformat() if previous else None,
             "task": item.task_name})
@@ -201,8 +201,9 @@ def after_completion(dossier: Dossier, workflow: DossierWorkflow, item: WorkItem
 
 def push_due(dossier: Dossier, workflow: DossierWorkflow, *, now: datetime) -> None:
     """Write the dossier's current appointment to ``dossier_due_at`` / ``warning_at`` and re-arm their timers."""
-    set_clock_variables(workflow, {"dossier_due_at": dossier.due_at.isoformat(),
-                                   "warning_at": warning_for(dossier.due_at, now=now).isoformat()})
+    tz = local_tz()
+    set_clock_variables(workflow, {"dossier_due_at": dossier.due_at.astimezone(tz).isoformat(),
+                                   "warning_at": warning_for(dossier.due_at, now=now).astimezone(tz).isoformat()})
     with frozen_at(now):
         workflow.fire_due_timers()
 

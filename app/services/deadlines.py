@@ -13,9 +13,15 @@ Rules implemented (legal.md §9.4, R116–R118):
 * A same-day procedure received after 15:00 is due on the next working day
   (NĐ 118/2025/NĐ-CP Điều 18 khoản 2 for the 15:00 cut-off; procedure sheets; R118).
 * A dossier received outside office hours counts from the next working day (legal.md §9.4 item 2).
+
+A procedure's time limit is a number and a unit (legal.md §9.4 item 1; :class:`TimeLimit`):
+working days (the default rule above), working hours (the same N working days counted as N × 8
+working hours from the reception time, within office hours — R117's alternative mode), calendar
+days (Civil Code Art. 147–148: a last day that is a rest day rolls to the next working day) or
+same day (the 15:00 cut-off).
 """
 import enum
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from types import MappingProxyType
@@ -242,3 +248,215 @@ def warning_at(due_at_: datetime, calendar: WorkingCalendar, hours: OfficeHours,
     for _ in range(working_days_before):
         warn_on = calendar.previous_working_day(warn_on)
     return datetime.combine(warn_on, local.timetz()).astimezone(UTC)
+
+
+def clock_start_at(received_at: datetime, calendar: WorkingCalendar, hours: OfficeHours,
+                   tz: ZoneInfo) -> datetime:
+    """Return the moment the legal clock starts for a dossier received at ``received_at``.
+
+    Within office hours of a working day it is ``received_at`` itself; before opening time on a
+    working day it is that day's opening; otherwise (after closing, at night, on a day off) it is
+    the opening of the next working day (legal.md §9.4 item 2; same rule as :func:`reception_on`).
+
+    :return: aware UTC datetime, always within office hours of a working day.
+    :raises ValueError: if ``received_at`` is naive.
+    """
+    _require_aware(received_at, "received_at")
+    local = received_at.astimezone(tz)
+    day = local.date()
+    if calendar.is_working_day(day) and local.time() < hours.closes_at:
+        if local.time() >= hours.opens_at:
+            return received_at.astimezone(UTC)
+        return datetime.combine(day, hours.opens_at, tzinfo=tz).astimezone(UTC)
+    return datetime.combine(calendar.next_working_day(day), hours.opens_at, tzinfo=tz).astimezone(UTC)
+
+
+def add_working_hours(start_at: datetime, working_hours: float, calendar: WorkingCalendar,
+                      hours: OfficeHours, tz: ZoneInfo) -> datetime:
+    """Return the moment ``working_hours`` hours of office time after ``start_at``.
+
+    Counting starts at :func:`clock_start_at` and runs only within office hours
+    (``hours.opens_at``–``hours.closes_at``) of working days, skipping weekends, holidays and
+    other days off; a period that ends exactly at closing time ends then (not at the next
+    opening). Lunch breaks are not modelled (R116 [U]).
+
+    :param start_at: aware datetime counting starts from.
+    :param working_hours: hours of office time, ``>= 0`` (fractions allowed).
+    :return: aware UTC datetime.
+    :raises ValueError: if ``start_at`` is naive or ``working_hours`` is negative.
+    """
+    _require_not_negative(working_hours, "working_hours")
+    current = clock_start_at(start_at, calendar, hours, tz).astimezone(tz).replace(tzinfo=None)
+    remaining = timedelta(hours=working_hours)
+    while True:
+        closing = datetime.combine(current.date(), hours.closes_at)
+        if remaining <= closing - current:
+            return (current + remaining).replace(tzinfo=tz).astimezone(UTC)
+        remaining -= closing - current
+        current = datetime.combine(calendar.next_working_day(current.date()), hours.opens_at)
+
+
+class TimeLimitUnit(str, enum.Enum):
+    """How a procedure's time limit is counted (process property ``time_limit_unit``; legal.md §9.4)."""
+
+    #: End of the Nth working day after the reception day (Civil Code 2015 Art. 147–148; R117).
+    working_days = "working_days"
+    #: N × 8 working hours from the reception time, within office hours (R117's alternative mode).
+    working_hours = "working_hours"
+    #: End of the Nth calendar day after the reception day; a rest day rolls to the next working
+    #: day (Civil Code 2015 Art. 147–148).
+    calendar_days = "calendar_days"
+    #: End of the reception day, or of the next working day after the 15:00 cut-off
+    #: (NĐ 118/2025/NĐ-CP Điều 18 khoản 2; R118).
+    same_day = "same_day"
+
+
+#: Working hours in one working day for :attr:`TimeLimitUnit.working_hours` (40-hour week).
+HOURS_PER_WORKING_DAY = 8
+
+
+class TimeLimitError(ValueError):
+    """The time-limit properties of a process are wrong; the message names the property."""
+
+
+@dataclass(frozen=True)
+class TimeLimit:
+    """A procedure's statutory time limit: a whole number and its unit.
+
+    :param amount: N (working days, also for :attr:`TimeLimitUnit.working_hours`, which counts
+        them as N × 8 working hours; calendar days; always 0 for same day).
+    :param unit: how N is counted.
+    """
+
+    amount: int
+    unit: TimeLimitUnit = TimeLimitUnit.working_days
+
+    @classmethod
+    def from_properties(cls, properties: Mapping[str, str]) -> "TimeLimit":
+        """Read ``time_limit_unit`` and ``time_limit`` (legacy name ``processing_working_days``)
+        from a process's properties.
+
+        The unit defaults to ``working_days``; a same-day procedure needs no number.
+
+        :raises TimeLimitError: unknown unit, missing or non-numeric number, both names given with
+            different numbers, or a non-zero number for ``same_day``.
+        """
+        unit_text = str(properties.get("time_limit_unit") or TimeLimitUnit.working_days.value).strip()
+        try:
+            unit = TimeLimitUnit(unit_text)
+        except ValueError:
+            known = ", ".join(u.value for u in TimeLimitUnit)
+            raise TimeLimitError(f"time_limit_unit {unit_text!r} is not one of {known}") from None
+        given = {name: str(properties[name]).strip() for name in ("time_limit", "processing_working_days")
+                 if str(properties.get(name) or "").strip()}
+        for name, text in given.items():
+            if not text.isdigit():
+                raise TimeLimitError(f"{name} must be a whole number, not {text!r}")
+        if len(set(map(int, given.values()))) > 1:
+            raise TimeLimitError(f"time_limit ({given['time_limit']}) and the legacy processing_working_days "
+                                 f"({given['processing_working_days']}) disagree; keep only time_limit")
+        if not given:
+            if unit is TimeLimitUnit.same_day:
+                return cls(0, unit)
+            raise TimeLimitError("time limit missing: set time_limit (or the legacy processing_working_days) "
+                                 f"to a whole number of {unit.value}")
+        amount = int(next(iter(given.values())))
+        if unit is TimeLimitUnit.same_day and amount != 0:
+            raise TimeLimitError(f"time_limit_unit same_day takes no number (or 0), not {amount}")
+        return cls(amount, unit)
+
+    @property
+    def label_vi(self) -> str:
+        """Vietnamese wording for pages and slips, e.g. "3 ngày làm việc"."""
+        if self.unit is TimeLimitUnit.same_day or self.amount == 0 and self.unit is TimeLimitUnit.working_days:
+            return "Trong ngày (nhận sau 15 giờ thì trả ngày làm việc tiếp theo)"
+        if self.unit is TimeLimitUnit.working_hours:
+            return f"{self.amount * HOURS_PER_WORKING_DAY} giờ làm việc ({self.amount} ngày làm việc)"
+        if self.unit is TimeLimitUnit.calendar_days:
+            return f"{self.amount} ngày"
+        return f"{self.amount} ngày làm việc"
+
+
+def _calendar_days_due_on(received_at: datetime, days: int, calendar: WorkingCalendar,
+                          hours: OfficeHours, tz: ZoneInfo) -> date:
+    last_on = reception_on(received_at, calendar, hours, tz) + _ONE_DAY * days
+    return last_on if calendar.is_working_day(last_on) else calendar.next_working_day(last_on)
+
+
+def due_for(received_at: datetime, limit: TimeLimit, calendar: WorkingCalendar, hours: OfficeHours,
+            tz: ZoneInfo) -> datetime:
+    """Return when the result of a dossier is due under ``limit`` (legal.md §9.4; R117–R118).
+
+    * ``working_days``: :func:`due_at` (0 is a same-day procedure).
+    * ``working_hours``: :func:`add_working_hours` of ``limit.amount × 8`` hours from the
+      reception time (out-of-hours receptions count from the next opening).
+    * ``calendar_days``: end of the ``limit.amount``-th day after the reception day
+      (:func:`reception_on`); a last day that is not a working day rolls to the end of the next
+      working day (Bộ luật Dân sự 2015, Điều 147–148).
+    * ``same_day``: end of the reception day when received on a working day by
+      ``hours.same_day_cutoff``, else end of the next working day.
+
+    :param received_at: aware datetime the complete, valid dossier was received.
+    :return: aware UTC datetime.
+    :raises ValueError: if ``received_at`` is naive or ``limit.amount`` negative.
+    """
+    _require_aware(received_at, "received_at")
+    _require_not_negative(limit.amount, "limit.amount")
+    compute: dict[TimeLimitUnit, Callable[[], datetime]] = {
+        TimeLimitUnit.working_days: lambda: due_at(received_at, limit.amount, calendar, hours, tz),
+        TimeLimitUnit.working_hours: lambda: add_working_hours(
+            received_at, limit.amount * HOURS_PER_WORKING_DAY, calendar, hours, tz),
+        TimeLimitUnit.calendar_days: lambda: _end_of_day_at(
+            _calendar_days_due_on(received_at, limit.amount, calendar, hours, tz), hours, tz),
+        TimeLimitUnit.same_day: lambda: _end_of_day_at(
+            _same_day_due_on(received_at, calendar, hours, tz), hours, tz),
+    }
+    return compute[limit.unit]()
+
+
+def _normalised(moment: datetime, calendar: WorkingCalendar, hours: OfficeHours,
+                tz: ZoneInfo) -> tuple[date, time]:
+    local = moment.astimezone(tz)
+    if not calendar.is_working_day(local.date()):
+        return calendar.next_working_day(local.date()), hours.opens_at
+    return local.date(), max(local.time(), hours.opens_at)
+
+
+def shift_working_days(moment: datetime, n: int, calendar: WorkingCalendar, hours: OfficeHours,
+                       tz: ZoneInfo) -> datetime:
+    """Return the same local time of day ``n`` working days after (``n < 0``: before) ``moment``.
+
+    A moment on a day off counts as the opening of the next working day, one before opening time
+    as that day's opening (as a reception would). The result is monotonic in ``moment`` and in
+    ``n`` and, for ``n != 0`` or a ``moment`` on a working day, falls on a working day. For BPMN
+    expressions (``add_working_days``), e.g. a warning one working day before the due time.
+
+    :param moment: aware datetime.
+    :param n: whole number of working days, any sign.
+    :return: aware UTC datetime.
+    :raises ValueError: if ``moment`` is naive.
+    """
+    _require_aware(moment, "moment")
+    day, time_of_day = _normalised(moment, calendar, hours, tz)
+    if n >= 0:
+        day = calendar.add_working_days(day, n)
+    for _ in range(-n):
+        day = calendar.previous_working_day(day)
+    return datetime.combine(day, time_of_day, tzinfo=tz).astimezone(UTC)
+
+
+def working_days_from(a: datetime, b: datetime, calendar: WorkingCalendar, hours: OfficeHours,
+                      tz: ZoneInfo) -> int:
+    """Return the number of working days from ``a`` to ``b`` (negative when ``b`` is earlier).
+
+    Counts the working days after ``a``'s day up to ``b``'s day, each moment first moved as in
+    :func:`shift_working_days` (a day off counts as the next working day); times of day are
+    ignored. Inverse of :func:`shift_working_days`: ``working_days_from(t, shift_working_days(t,
+    n)) == n``.
+
+    :raises ValueError: if ``a`` or ``b`` is naive.
+    """
+    _require_aware(a, "a")
+    _require_aware(b, "b")
+    return calendar.working_days_between(_normalised(a, calendar, hours, tz)[0],
+                                         _normalised(b, calendar, hours, tz)[0])

@@ -10,6 +10,7 @@ from app.extensions import db
 from app.models import Agency, Applicant, Dossier, DossierStatus, Officer, Procedure, WorkItem
 
 from . import apologies, clock, step_log
+from .deadlines import TimeLimit
 from .dossier_codes import next_dossier_code
 from .dossier_state import restore_workflow, save_workflow
 from .working_time import local_tz, reception_deadlines
@@ -74,8 +75,10 @@ def complete_work_item(dossier: Dossier, task_id: str, *, actor: Officer | Appli
     """Complete one ready user task of ``dossier`` with validated form ``values``.
 
     A reception check whose ``reception_outcome`` is ``receive`` starts the legal clock: ``received_at`` is
-    ``now`` and the due time is counted in working days (Civil Code 2015 Art. 147; ND 118/2025 Art. 17.3),
-    passed to the diagram as ``dossier_due_at`` and ``warning_at`` (ISO 8601 with offset) for its timers.
+    ``now`` and the due time is counted in the version's time-limit unit with the handling agency's office hours
+    (Civil Code 2015 Art. 147; ND 118/2025 Art. 17.3; legal.md §9.4), stored on the dossier (a later calendar
+    edit never moves it, R120) and passed to the diagram as ``dossier_due_at`` and ``warning_at`` (ISO 8601,
+    local time with offset) for its timers.
     A supplement may be requested only once (ND 118/2025 Art. 11.2(c)). The legal clock follows the diagram
     (:mod:`.clock`: pauses, restart, step budgets); a form with ``apology_reason`` and ``new_appointment_on``
     records the one apology (:mod:`.apologies`); the hand-over is written to the step log (:mod:`.step_log`).
@@ -150,12 +153,14 @@ def ensure_may_act(actor: Officer | Applicant, dossier: Dossier, item: WorkItem)
 
 
 def _receive(dossier: Dossier, now: datetime) -> dict[str, str]:
-    working_days = int(dossier.process_version.catalogue["processing_working_days"])
-    due_at, _ = reception_deadlines(now, working_days)
+    limit = TimeLimit.from_properties(dossier.process_version.catalogue)
+    due_at, _ = reception_deadlines(now, limit, dossier.handling_agency_id)
     warning_at = clock.warning_for(due_at, now=now)
     dossier.received_at, dossier.due_at = now, due_at
     dossier.original_due_at = dossier.original_due_at or due_at
-    return {"received_at": now.isoformat(), "dossier_due_at": due_at.isoformat(), "warning_at": warning_at.isoformat()}
+    tz = local_tz()
+    return {"received_at": now.astimezone(tz).isoformat(), "dossier_due_at": due_at.astimezone(tz).isoformat(),
+            "warning_at": warning_at.astimezone(tz).isoformat()}
 
 
 def _reception_details(dossier: Dossier, data: dict[str, Any]) -> dict[str, Any]:
