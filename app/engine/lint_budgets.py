@@ -47,7 +47,9 @@ def legal_limit_working_hours(catalogue: dict[str, str]) -> float | None:
     """The procedure's time limit in working hours (working days × 8), or ``None`` when not in working time.
 
     ``time_limit_unit`` ``working_days`` (default; ``time_limit`` or legacy ``processing_working_days``),
-    ``working_hours`` or ``same_day`` (one working day); ``calendar_days`` is not checked.
+    ``working_hours`` (``time_limit`` N counted as N × 8 working hours, as
+    :class:`app.services.deadlines.TimeLimit` does) or ``same_day`` (one working day); ``calendar_days`` is
+    not checked.
     """
     unit = catalogue.get("time_limit_unit") or "working_days"
     raw = catalogue.get("time_limit") or catalogue.get("processing_working_days")
@@ -59,7 +61,7 @@ def legal_limit_working_hours(catalogue: dict[str, str]) -> float | None:
         return None
     if unit == "working_days":
         return (amount or 1) * HOURS_PER_WORKING_DAY  # 0 working days = same day
-    return amount if unit == "working_hours" else None
+    return amount * HOURS_PER_WORKING_DAY if unit == "working_hours" else None
 
 
 def _check_task(task, report: Report) -> float | None:

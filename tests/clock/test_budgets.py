@@ -67,8 +67,7 @@ def test_budgets_adding_up_beyond_the_legal_limit_are_refused_naming_the_path():
 
 def test_the_limit_follows_the_time_limit_unit():
     in_hours = BPMN.replace('name="time_limit_unit" value="working_days"', 'name="time_limit_unit" value="working_hours"')
-    in_hours = in_hours.replace('name="processing_working_days" value="3"',
-                                'name="processing_working_days" value="3" /><camunda:property name="time_limit" value="16"')
+    in_hours = in_hours.replace('name="processing_working_days" value="3"', 'name="time_limit" value="2"')  # 2 × 8 h
     (finding,) = _findings(in_hours)
     assert "20 working hours" in finding.message and "16 working hours" in finding.message
 

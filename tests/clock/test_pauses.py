@@ -1,4 +1,6 @@
 """The legal clock stands still while the applicant pays or supplements; a post-appraisal supplement restarts it."""
+from datetime import datetime
+
 import pytest
 
 from app.extensions import db
@@ -80,12 +82,12 @@ def test_the_warning_can_be_set_in_working_hours_before_the_due_time():
     app = make_app(PROCESSES_DIR=str(DATA), FORMS_DIR=str(DATA), DUE_WARNING_WORKING_HOURS=4)
     with app.app_context():
         dossier = received_clock_dossier(local(2026, 6, 1, 9))  # due Thu 4/6 17:00
-        assert restore_workflow(dossier).data()["warning_at"] == local(2026, 6, 4, 13).isoformat()
+        assert datetime.fromisoformat(restore_workflow(dossier).data()["warning_at"]) == local(2026, 6, 4, 13)
         complete(dossier, "appraise_dossier", officer("chuyenvien.tohieu"), {"appraisal_outcome": "fee"},
                  local(2026, 6, 1, 10))
         complete(dossier, "pay_fee", citizen(), {}, local(2026, 6, 1, 12))  # 2 working hours paused
         assert dossier.due_at == local(2026, 6, 5, 9, 30)
         # 4 working hours before Fri 9:30: Fri 7:30–9:30 (2 h) and Thu 15:00–17:00 (2 h)
-        assert restore_workflow(dossier).data()["warning_at"] == local(2026, 6, 4, 15).isoformat()
+        assert datetime.fromisoformat(restore_workflow(dossier).data()["warning_at"]) == local(2026, 6, 4, 15)
         timer = next(t for t in dossier.pending_timers if t.bpmn_id == "timer_overdue")
         assert timer.due_at == local(2026, 6, 5, 9, 30)
