@@ -3,7 +3,8 @@
 Supported as Camunda 7 runs them (each has a file and a scenario in ``tests/data/corpus/``): parallel and
 inclusive gateways, embedded subprocesses with boundary events, non-interrupting event subprocesses started by a
 timer, multi-instance user tasks over a collection or a cardinality, business rule tasks (DMN), message catch
-events (intermediate, interrupting boundary, receive task) correlated through the app, intermediate timers.
+events (intermediate, interrupting boundary, receive task) correlated through the app, intermediate timers, call
+activities to callable-only processes (:mod:`.calls`) with ``camunda:in``/``camunda:out`` mappings.
 
 Refused here, each with a message naming the construct and what to draw instead, because SpiffWorkflow 3.2.0
 runs it differently from Camunda 7 or the app has no way to trigger it (``tests/corpus/test_refusals.py``):
@@ -20,6 +21,7 @@ runs it differently from Camunda 7 or the app has no way to trigger it (``tests/
 * multi-instance markers on anything but a user task, and ``camunda:collection`` that is not a variable name.
 """
 from .bpmn_xml import BPMN, NS, camunda, local_name
+from .calls import is_callable_only
 from .camunda_specs import DECISION_RESULT_MAPPINGS
 from .findings import Report
 from .lint_expressions import WRAPPED, expression_problem
@@ -129,6 +131,80 @@ def check_start_event(event, report: Report) -> None:
                      element=event)
 
 
+#: ``camunda:calledElementBinding`` values that mean "the file deployed with the caller" here.
+CALL_BINDINGS = ("latest", "deployment")
+
+
+def check_call_activity(call, ctx) -> None:
+    """A call activity names a callable-only process (:mod:`.calls`) by a literal id, with a binding the app
+    can honour, mappings Camunda 7 would run, and no call cycle."""
+    report, called = ctx.report, (call.get("calledElement") or "").strip()
+    if not called:
+        report.error("call-activity", "no called process: set Called element to the id of a process marked "
+                                      "callable_only=true (in this file or a library file of processes/)",
+                     element=call)
+    elif "{" in called:
+        report.error("call-activity", f"calledElement {called!r} is an expression: not supported, because the "
+                                      "called process is resolved and frozen into the calling version at deploy; "
+                                      "name the process id, or draw a gateway in front of two call activities",
+                     element=call)
+    elif ctx.calls is not None:
+        _check_called_process(call, called, ctx)
+    binding = call.get(camunda("calledElementBinding")) or "latest"
+    if binding not in CALL_BINDINGS:
+        report.error("call-activity", f"camunda:calledElementBinding {binding!r} is not supported: the called "
+                                      "process is frozen into the calling version when it is deployed, so only "
+                                      "'latest' and 'deployment' (both: the file deployed with it) apply",
+                     element=call)
+    for name in ("variableMappingClass", "variableMappingDelegateExpression", "caseRef"):
+        if call.get(camunda(name)) is not None:
+            report.error("call-activity", f"camunda:{name} is not supported (no Java code or CMMN runs here); use "
+                                          "camunda:in / camunda:out mappings", element=call)
+    mappings = call.findall("bpmn:extensionElements/camunda:in", NS)
+    if not [m for m in mappings if m.get("businessKey") is None]:
+        report.warning("call-activity", "no In mapping: as in Camunda 7, the called process receives no variables; "
+                                        "add camunda:in variables=\"all\" or one mapping per variable",
+                       element=call)
+    for mapping in [*mappings, *call.findall("bpmn:extensionElements/camunda:out", NS)]:
+        _check_mapping(mapping, report, ctx.library.functions)
+
+
+def _check_called_process(call, called: str, ctx) -> None:
+    target = ctx.calls.resolve(call)
+    if target is None:
+        drawn = ctx.calls.processes.get(called)
+        known = sorted(pid for pid, c in ctx.calls.processes.items() if is_callable_only(c.element))
+        if drawn is not None:
+            ctx.report.error("call-activity", f"process {called!r} is not callable: add the process property "
+                                              "callable_only=true to it (a procedure is filed, not called)",
+                             element=call)
+        else:
+            ctx.report.error("call-activity", f"calledElement {called!r} names no callable process of this file or "
+                                              f"of the library files of this deployment (callable: "
+                                              f"{', '.join(known) or 'none'})", element=call)
+        return
+    cycle = ctx.calls.cycle_through(call)
+    if cycle:
+        ctx.report.error("call-activity", f"call cycle {' → '.join(cycle)}: a called process may not call, directly "
+                                          "or not, the process that calls it", element=call)
+
+
+def _check_mapping(mapping, report: Report, functions: frozenset[str]) -> None:
+    kind = local_name(mapping)
+    if mapping.get("businessKey") is not None or mapping.get("variables") == "all":
+        return
+    if mapping.get("variables") is not None:
+        report.error("call-activity", f"camunda:{kind} variables={mapping.get('variables')!r}: only \"all\" exists",
+                     element=mapping.getparent().getparent())
+    elif not mapping.get("target") or not (mapping.get("source") or mapping.get("sourceExpression")):
+        report.error("call-activity", f"camunda:{kind} mapping needs a source (or source expression) and a target",
+                     element=mapping.getparent().getparent())
+    elif mapping.get("sourceExpression") and (problem := expression_problem(mapping.get("sourceExpression"),
+                                                                            functions)):
+        report.error("call-activity", f"camunda:{kind} sourceExpression: {problem[1]}",
+                     element=mapping.getparent().getparent())
+
+
 def check_multi_instance(loop, report: Report, functions: frozenset[str] = frozenset()) -> None:
     """Multi-instance markers: user tasks only, one of collection and cardinality, collection a variable name."""
     owner = loop.getparent()
@@ -201,4 +277,5 @@ CONSTRUCT_RULES_BY_TAG = {
         lambda element, ctx: check_multi_instance(element, ctx.report, ctx.library.functions),),
     _bpmn("startEvent"): (_on(check_start_event),),
     _bpmn("businessRuleTask"): (_on(check_business_rule_result),),
+    _bpmn("callActivity"): (check_call_activity,),
 }
