@@ -11,7 +11,8 @@ runs it differently from Camunda 7 or the app has no way to trigger it (``tests/
 
 * interrupting event subprocesses (Spiff never cancels the rest of the process) and event subprocesses started
   by anything but a timer (a message start is only caught by a waiting task, which these are not);
-* timer and message start events on the process itself (a procedure starts when a citizen files it);
+* message start events on the process itself (a procedure starts when a citizen files it, or when the scheduler
+  starts it at a timer start event: :mod:`.timer_start`);
 * non-interrupting message boundary events (Spiff catches the first message only; Camunda every one);
 * message throw events, message end events and send tasks (Spiff delivers the message into the dossier's own
   process instead of sending it anywhere);
@@ -20,8 +21,9 @@ runs it differently from Camunda 7 or the app has no way to trigger it (``tests/
 * standard loops and ad-hoc subprocesses (Camunda 7 does not run them as Spiff does);
 * multi-instance markers on anything but a user task, and ``camunda:collection`` that is not a variable name.
 """
-from .bpmn_xml import BPMN, NS, camunda, local_name
+from .bpmn_xml import BPMN, NS, camunda, local_name, properties
 from .calls import is_callable_only
+from .timer_start import TimerStartError, timer_start_of
 from .camunda_specs import DECISION_RESULT_MAPPINGS
 from .findings import Report
 from .lint_expressions import WRAPPED, expression_problem
@@ -124,11 +126,13 @@ def check_start_event(event, report: Report) -> None:
                                                   "Interrupting (non-interrupting timer start), or put an "
                                                   "interrupting boundary timer on an embedded subprocess",
                          element=event)
+    elif kinds == {"timerEventDefinition"} and local_name(parent) == "process":
+        _timer_start(event, parent, report)
     elif definitions and local_name(parent) == "process":
         shown = ", ".join(sorted(k.removesuffix("EventDefinition") for k in kinds))
         report.error("unsupported-construct", f"{shown} start events on the process are not supported: a procedure "
-                                              "starts when a citizen files it; use a plain start event",
-                     element=event)
+                                              "starts when a citizen files it (or, with a timer start event, when "
+                                              "the scheduler starts it); use a plain start event", element=event)
 
 
 #: ``camunda:calledElementBinding`` values that mean "the file deployed with the caller" here.
@@ -203,6 +207,23 @@ def _check_mapping(mapping, report: Report, functions: frozenset[str]) -> None:
                                                                             functions)):
         report.error("call-activity", f"camunda:{kind} sourceExpression: {problem[1]}",
                      element=mapping.getparent().getparent())
+
+
+def _timer_start(event, process, report: Report) -> None:
+    """A timer start on the process (:mod:`.timer_start`): a literal cycle, cron or date, the only start event,
+    and the agency whose officers handle the instances it starts."""
+    try:
+        timer_start_of(process)
+    except TimerStartError as exc:
+        report.error("timer-invalid", str(exc), element=event)
+    if len(process.findall("bpmn:startEvent", NS)) > 1:
+        report.error("unsupported-construct", "a process with a timer start event must have no other start event: "
+                                              "its instances are started by the scheduler, none is filed",
+                     element=event)
+    if not is_callable_only(process) and not properties(process).get("handling_agency_code"):
+        report.error("catalogue", "a procedure started by a timer needs the process property handling_agency_code "
+                                  "(e.g. H54.01): the agency whose officers handle the instances it starts",
+                     element=event)
 
 
 def check_multi_instance(loop, report: Report, functions: frozenset[str] = frozenset()) -> None:

@@ -20,6 +20,7 @@ import re
 from SpiffWorkflow.bpmn.parser.BpmnParser import full_tag
 from SpiffWorkflow.bpmn.parser.event_parsers import ReceiveTaskParser
 from SpiffWorkflow.bpmn.specs.data_spec import TaskDataReference
+from SpiffWorkflow.bpmn.specs.event_definitions.simple import NoneEventDefinition
 from SpiffWorkflow.bpmn.specs.defaults import BoundaryEvent, IntermediateCatchEvent, ReceiveTask, ServiceTask, StartEvent
 from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
 from SpiffWorkflow.camunda.parser.event_parsers import (CamundaBoundaryEventParser, CamundaEventDefinitionParser,
@@ -34,6 +35,7 @@ from SpiffWorkflow.dmn.specs.model import InputEntry
 from .camunda_specs import (CamundaBusinessRuleTask, CamundaCallActivity, CamundaMessageEventDefinition, CamundaParallelMultiInstanceTask,
                             CamundaSequentialMultiInstanceTask)
 from .feel import unary_test
+from .timer_start import is_process_timer_start
 
 _C = "{%s}" % CAMUNDA_MODEL_NS
 USER_TASK_ATTRIBUTES = ("assignee", "candidateUsers", "candidateGroups", "dueDate", "followUpDate", "priority",
@@ -135,7 +137,15 @@ class _CamundaMessages(CamundaEventDefinitionParser):
 
 
 class GovStartEventParser(_CamundaMessages, CamundaStartEventParser):
-    pass
+    """Start events; a timer start on the process runs as a plain start: the app's scheduler starts the instance
+    when the timer is due (:mod:`.timer_start`), so the engine must not wait for the timer again."""
+
+    def create_task(self):
+        if is_process_timer_start(self.node):
+            task = self._create_task(NoneEventDefinition())
+            self.spec.start.connect(task)
+            return task
+        return super().create_task()
 
 
 class GovIntermediateCatchEventParser(_CamundaMessages, CamundaIntermediateCatchEventParser):

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from .bpmn_xml import BPMN, NS, camunda, properties, read_xml
 from .calls import CallGraph, procedure_process
+from .timer_start import timer_start_of
 from .errors import ProcessDefinitionError
 from .findings import Library, Source
 from .forms_xml import FormReference, form_data_schema, form_elements, form_reference
@@ -51,6 +52,8 @@ class ParsedProcess:
     called_files: dict[str, str] = field(default_factory=dict, repr=False)
     #: ids of the processes its call activities call, directly or not.
     called_processes: list[str] = field(default_factory=list)
+    #: the timer start event's schedule (``{event_id, kind, expression}``, :mod:`.timer_start`), or None.
+    timer_start: dict[str, str] | None = None
 
 
 def parse_process(bpmn: bytes, file: str, *, form_ids: set[str], topics: set[str],
@@ -111,6 +114,7 @@ def build_process(source: Source, library: Library) -> ParsedProcess:
                          if (ref := references.get(el.get("id"))) and ref.kind == "formData"},
         called_files={path: data.decode("utf-8") for path, data in graph.files_needed(process)},
         called_processes=[c.process_id for c in called],
+        timer_start=schedule.as_dict() if (schedule := timer_start_of(process)) else None,
     )
 
 

@@ -34,6 +34,7 @@ from app.extensions import db
 from app.models import Procedure, ProcessVersion
 
 from .external_tasks import registered_topics
+from .timer_starts import schedule_timer_start
 
 
 class DeployError(Exception):
@@ -230,7 +231,8 @@ class _Storing:
                 {"catalogue": process.catalogue, "start_form_ref": process.start_form_ref,
                  "start_form": process.start_form, "task_forms": process.task_forms,
                  "element_properties": process.element_properties, "dmn": dmn,
-                 "called_files": process.called_files, "called_processes": process.called_processes},
+                 "called_files": process.called_files, "called_processes": process.called_processes,
+                 "timer_start": process.timer_start},
                 ensure_ascii=False))
         procedure.versions.append(version)
         if self.published_at is not None:
@@ -242,9 +244,11 @@ class _Storing:
 
 def publish(version: ProcessVersion, *, at: datetime) -> None:
     """Make ``version`` published at ``at``: new dossiers start on the newest published version, and the
-    procedure takes its name from it (a draft never renames the procedure citizens see)."""
+    procedure takes its name from it (a draft never renames the procedure citizens see). A timer start event's
+    schedule moves to it (:mod:`.timer_starts`)."""
     version.published_at = at
     version.procedure.name = version.catalogue["procedure_name"]
+    schedule_timer_start(version, now=at)
 
 
 def _procedure_for(process: ParsedProcess) -> Procedure:

@@ -64,6 +64,8 @@ CONSTRUCTS = {
         "[bpmn:extensionElements/camunda:in[@variables='all']]"),
     "interrupting boundary timer on a call activity": (
         "corpus_call_activity.bpmn", "//bpmn:boundaryEvent[@attachedToRef='consult_agency']/bpmn:timerEventDefinition"),
+    "timer start event with an ISO cycle (system-started dossier)": (
+        "corpus_timer_start.bpmn", "//bpmn:process/bpmn:startEvent/bpmn:timerEventDefinition/bpmn:timeCycle"),
     "user task inside a called process": ("corpus_consult_agency.bpmn", "//bpmn:userTask[@id='give_opinion']"),
     "intermediate timer catch event with a duration": (
         "corpus_timer.bpmn", "//bpmn:intermediateCatchEvent/bpmn:timerEventDefinition[bpmn:timeDuration='PT2H']"),
@@ -88,7 +90,7 @@ def test_the_lint_finds_nothing_and_every_file_deploys(ctx, corpus_dirs):
     assert [str(f) for f in findings if "inclusive" not in f.message] == []
     results = deploy_processes(processes, forms, now=datetime(2026, 6, 1, 2, tzinfo=UTC))
     assert sorted((r.file, r.created) for r in results) == [(p.name, True) for p in PROCEDURE_FILES]
-    assert {r.procedure_code for r in results} == {f"CORPUS.0{n}" for n in range(1, 10)}
+    assert {r.procedure_code for r in results} == {f"CORPUS.{n:02}" for n in range(1, 11)}
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=[p.name for p in SCENARIOS])
