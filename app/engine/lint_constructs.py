@@ -216,6 +216,9 @@ def _timer_start(event, process, report: Report) -> None:
         timer_start_of(process)
     except TimerStartError as exc:
         report.error("timer-invalid", str(exc), element=event)
+    if is_callable_only(process):
+        report.error("unsupported-construct", "a callable-only process starts when a call activity calls it; remove "
+                                              "the timer, or make the process a procedure", element=event)
     if len(process.findall("bpmn:startEvent", NS)) > 1:
         report.error("unsupported-construct", "a process with a timer start event must have no other start event: "
                                               "its instances are started by the scheduler, none is filed",

@@ -52,6 +52,8 @@ class ParsedProcess:
     called_files: dict[str, str] = field(default_factory=dict, repr=False)
     #: ids of the processes its call activities call, directly or not.
     called_processes: list[str] = field(default_factory=list)
+    #: ids of the elements drawn in those called processes (their variables are not the procedure's).
+    called_elements: list[str] = field(default_factory=list)
     #: the timer start event's schedule (``{event_id, kind, expression}``, :mod:`.timer_start`), or None.
     timer_start: dict[str, str] | None = None
 
@@ -114,6 +116,7 @@ def build_process(source: Source, library: Library) -> ParsedProcess:
                          if (ref := references.get(el.get("id"))) and ref.kind == "formData"},
         called_files={path: data.decode("utf-8") for path, data in graph.files_needed(process)},
         called_processes=[c.process_id for c in called],
+        called_elements=sorted({el.get("id") for c in called for el in c.element.iter() if el.get("id")}),
         timer_start=schedule.as_dict() if (schedule := timer_start_of(process)) else None,
     )
 

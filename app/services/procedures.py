@@ -232,6 +232,7 @@ class _Storing:
                  "start_form": process.start_form, "task_forms": process.task_forms,
                  "element_properties": process.element_properties, "dmn": dmn,
                  "called_files": process.called_files, "called_processes": process.called_processes,
+                 "called_elements": process.called_elements,
                  "timer_start": process.timer_start},
                 ensure_ascii=False))
         procedure.versions.append(version)

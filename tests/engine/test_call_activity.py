@@ -118,3 +118,22 @@ def test_running_dossiers_keep_the_called_process_they_started_with(ctx, corpus_
 def _officer(username: str):
     from app.models import Officer
     return db.session.scalar(select(Officer).where(Officer.username == username))
+
+
+def test_values_submitted_in_the_called_process_are_not_the_procedures_variables(ctx, corpus_dirs):
+    from app.scenarios.expectations import dossier_variables
+    processes, forms = corpus_dirs
+    now = datetime(2026, 6, 1, 2, tzinfo=UTC)
+    deploy_processes(processes, forms, now=now)
+    procedure = db.session.scalar(select(Procedure).where(Procedure.code == "CORPUS.09"))
+    applicant = db.session.scalar(select(Applicant).where(Applicant.personal_id == "014090001234"))
+    agency = db.session.scalar(select(Agency).where(Agency.code == "H54.10.01"))
+    dossier = submit_dossier(procedure, applicant=applicant, handling_agency=agency,
+                             application={"business_name": "Quán cơm Tô Hiệu", "capital_vnd": 1}, now=now)
+    complete_work_item(dossier, dossier.work_items[0].task_id, actor=_officer("motcua.tohieu"),
+                       values={"reception_outcome": "receive"}, now=now)
+    complete_work_item(dossier, dossier.work_items[0].task_id, actor=_officer("chuyenvien.tohieu"),
+                       values={"opinion": "agree", "opinion_note": "Đủ điều kiện"}, now=now)
+    variables = dossier_variables(dossier)
+    assert variables["consultation_opinion"] == "agree"  # camunda:out source="opinion"
+    assert "opinion" not in variables and "opinion_note" not in variables and "subject" not in variables

@@ -91,7 +91,9 @@ EXPECTED = {
     "timer_start.bpmn": [('id="start_duration"', "start_duration", "error", "timer-invalid"),  # a duration
                          ('id="start_duration"', "start_duration", "error", "unsupported-construct"),  # 2 starts
                          ('id="start_expression"', "start_expression", "error", "timer-invalid"),  # ${report_cycle}
-                         ('id="start_cron_last_day"', "start_cron_last_day", "error", "timer-invalid")],  # L
+                         ('id="start_expression"', "start_expression", "error", "unsupported-construct"),  # called
+                         ('id="start_cron_last_day"', "start_cron_last_day", "error", "timer-invalid"),  # L
+                         ('id="start_cron_last_day"', "start_cron_last_day", "error", "unsupported-construct")],
     "two_procedures.bpmn": [('id="lint_second"', "lint_second", "error", "executable-process")],
     "not_executable.bpmn": [('id="lint_citizen_pool"', "lint_citizen_pool", "warning", "process-not-executable")],
     "no_executable.bpmn": [("<bpmn:definitions", "Definitions_lint_none", "error", "executable-process"),
