@@ -137,3 +137,19 @@ def test_values_submitted_in_the_called_process_are_not_the_procedures_variables
     variables = dossier_variables(dossier)
     assert variables["consultation_opinion"] == "agree"  # camunda:out source="opinion"
     assert "opinion" not in variables and "opinion_note" not in variables and "subject" not in variables
+
+
+def test_a_dossier_inside_the_called_process_moves_to_a_version_that_changed_it(tmp_path):
+    from app.engine import MigrationTarget, migrate, migration_blockers
+    changed = tmp_path / "corpus_consult_agency.bpmn"
+    changed.write_text((CORPUS / changed.name).read_text().replace("Cho ý kiến về ${subject}", "Thẩm định"))
+    before, after = _parsed(), _parsed(changed)
+    wf = _started(before)
+    target = MigrationTarget(after.spec_json)
+    assert migration_blockers(wf, target) == []
+    moved = DossierWorkflow.restore(after.spec_json, lambda: after.spec_json, migrate(wf, target))
+    (opinion,) = moved.ready_user_tasks()
+    assert (opinion.bpmn_id, opinion.name) == ("give_opinion", "Thẩm định")
+    assert moved.task_data(opinion.task_id)["subject"] == "Quán cơm Tô Hiệu"
+    moved.complete(opinion.task_id, {"opinion": "agree"})
+    assert [t.bpmn_id for t in moved.ready_user_tasks()] == ["notify_fee"]
