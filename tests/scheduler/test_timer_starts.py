@@ -176,3 +176,13 @@ def test_the_scheduler_starts_a_due_timer_start_once(scheduled_app, tmp_path):
     assert wait_for(lambda: started() == 1, seconds=10)
     time.sleep(2.5)  # the job polls every second meanwhile: the date has no second occurrence
     assert started() == 1
+
+
+def test_citizens_cannot_find_or_file_a_system_started_procedure(app, tmp_path):
+    with app.app_context():
+        deploy_processes(*_dirs(tmp_path), now=DEPLOYED)
+        db.session.commit()
+    client = app.test_client()
+    listing = client.get("/").get_data(as_text=True)
+    assert "Mã 1.001612" in listing and "CORPUS.10" not in listing  # the household business procedure is listed
+    assert client.get("/procedures/CORPUS.10").status_code == 404
