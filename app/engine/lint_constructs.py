@@ -187,6 +187,13 @@ def _check_called_process(call, called: str, ctx) -> None:
                                               f"of the library files of this deployment (callable: "
                                               f"{', '.join(known) or 'none'})", element=call)
         return
+    if target.source.path != ctx.calls.source.path:
+        own = {el.get("id") for el in call.getroottree().getroot().iter() if el.get("id")}
+        clash = sorted(own & {el.get("id") for el in target.element.iter() if el.get("id")})
+        if clash:
+            ctx.report.error("call-activity", f"the called process {called!r} ({target.source.path}) uses the ids "
+                                              f"{', '.join(clash[:5])} of this file too; work items, forms and "
+                                              "statuses are found by id: rename them in one file", element=call)
     cycle = ctx.calls.cycle_through(call)
     if cycle:
         ctx.report.error("call-activity", f"call cycle {' → '.join(cycle)}: a called process may not call, directly "

@@ -153,3 +153,15 @@ def test_a_dossier_inside_the_called_process_moves_to_a_version_that_changed_it(
     assert moved.task_data(opinion.task_id)["subject"] == "Quán cơm Tô Hiệu"
     moved.complete(opinion.task_id, {"opinion": "agree"})
     assert [t.bpmn_id for t in moved.ready_user_tasks()] == ["notify_fee"]
+
+
+def test_a_library_process_reusing_the_callers_element_ids_is_refused(tmp_path):
+    from app.engine.lint import collect_library, lint
+    library = tmp_path / "corpus_consult_agency.bpmn"
+    library.write_text((CORPUS / library.name).read_text().replace("give_opinion", "check_dossier"))
+    caller = CORPUS / "corpus_call_activity.bpmn"
+    sources = [Source.read(caller, caller.name), Source.read(library, library.name),
+               *(Source.read(p, p.name) for p in (CORPUS / "forms").glob("*.form"))]
+    found = [(f.element_id, f.rule) for f in lint(sources, collect_library(sources, topics=()))
+             if f.severity == "error"]
+    assert found == [("consult_agency", "call-activity")]
