@@ -165,3 +165,11 @@ def test_a_library_process_reusing_the_callers_element_ids_is_refused(tmp_path):
     found = [(f.element_id, f.rule) for f in lint(sources, collect_library(sources, topics=()))
              if f.severity == "error"]
     assert found == [("consult_agency", "call-activity")]
+
+
+def test_a_stored_version_is_checked_again_with_the_library_file_it_froze(ctx, corpus_dirs):
+    from app.services.version_checks import lint_version, version_files
+    deploy_processes(*corpus_dirs, now=datetime(2026, 6, 1, 2, tzinfo=UTC))
+    version = db.session.scalar(select(Procedure).where(Procedure.code == "CORPUS.09")).versions[-1]
+    assert "corpus_consult_agency.bpmn" in [s.path for s in version_files(version).sources]
+    assert [str(f) for f in lint_version(version) if f.severity == "error"] == []
