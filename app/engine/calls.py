@@ -12,7 +12,7 @@ Design (README, "Call activities"):
   running dossier keeps the called process it started with; a changed library file gives each calling procedure
   a new version on the next deploy.
 """
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .bpmn_xml import BPMN, NS, executable, properties, read_xml
@@ -53,7 +53,7 @@ def is_library(source: Source) -> bool:
 
 
 @dataclass(frozen=True)
-class Callable:
+class CalledProcess:
     """A process a call activity may name: where it is drawn."""
 
     process_id: str
@@ -69,27 +69,27 @@ class CallGraph:
 
     def __init__(self, source: Source, root, library_files: Iterable[Source]):
         self.source = source
-        self.processes: dict[str, Callable] = {}
+        self.processes: dict[str, CalledProcess] = {}
         for library in library_files:
             if library.path == source.path:
                 continue
             for process in executable_processes(read_xml(library.data)):
-                self.processes.setdefault(process.get("id"), Callable(process.get("id"), library, process))
+                self.processes.setdefault(process.get("id"), CalledProcess(process.get("id"), library, process))
         for process in executable_processes(root):
-            self.processes[process.get("id")] = Callable(process.get("id"), source, process)
+            self.processes[process.get("id")] = CalledProcess(process.get("id"), source, process)
 
     def calls(self, process) -> list:
         """The ``bpmn:callActivity`` elements of ``process`` (embedded subprocesses included)."""
         return list(process.iter(f"{{{BPMN}}}callActivity"))
 
-    def resolve(self, call) -> Callable | None:
+    def resolve(self, call) -> CalledProcess | None:
         """The callable-only process ``call`` names, or None when there is none."""
         found = self.processes.get((call.get("calledElement") or "").strip())
         return found if found is not None and is_callable_only(found.element) else None
 
-    def reachable(self, process) -> list[Callable]:
+    def reachable(self, process) -> list[CalledProcess]:
         """Every callable process ``process`` calls, directly or not, each once (cycles are not followed twice)."""
-        seen: dict[str, Callable] = {}
+        seen: dict[str, CalledProcess] = {}
         stack = [process]
         while stack:
             for call in self.calls(stack.pop()):
@@ -137,8 +137,3 @@ def _owning_process(element):
         node = node.getparent()
     return node
 
-
-def elements_of(processes: Iterable) -> Iterator:
-    """Every element of the given process elements, in document order of each."""
-    for process in processes:
-        yield from process.iter()

@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from app.engine import DossierWorkflow, EngineError, frozen_at
 from app.engine.timer_start import TimerStartSchedule, first_occurrence, latest_due, next_occurrence
 from app.extensions import db
-from app.models import Agency, Dossier, DossierStatus, Procedure, ProcessVersion, TimerStart, TimerStartOccurrence
+from app.models import Agency, Dossier, DossierStatus, ProcessVersion, TimerStart, TimerStartOccurrence
 
 from .dossier_codes import next_dossier_code
 from .dossier_state import save_workflow
@@ -161,7 +161,3 @@ def start_due_instances(now: datetime) -> list[int]:
             logger.info("Timer start %s: dossier %s started", timer_start_id, dossier.code)
     return started
 
-
-def procedure_schedule(procedure: Procedure) -> TimerStart | None:
-    """The procedure's timer start schedule row, if it has one."""
-    return db.session.scalar(select(TimerStart).where(TimerStart.procedure_id == procedure.id))
