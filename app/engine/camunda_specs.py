@@ -1,4 +1,4 @@
-"""Spec classes that make SpiffWorkflow 3.2.0 run three constructs as Camunda 7 does.
+"""Spec classes that make SpiffWorkflow 3.2.0 run four constructs as Camunda 7 does.
 
 * **Messages** (:class:`CamundaMessageEventDefinition`): Camunda 7 sets the variables a correlated message
   carries as process variables. Spiff's Camunda flavour puts the whole payload into one variable named
@@ -14,6 +14,8 @@
   ``singleEntry``, ``collectEntries``) and applies the table's hit policy. Spiff merges the output columns of the
   first matching rule into the data. Without ``resultVariable`` (Camunda then keeps no result) Spiff's behaviour
   is kept, and the linter warns.
+* **Call activities** (:class:`CamundaCallActivity`): Camunda 7 passes variables only through ``camunda:in`` and
+  ``camunda:out`` mappings; Spiff copies all data into the called process and all of it back.
 
 Each class has its own name, so the serializer stores and restores it (see :mod:`.serializer`); specs
 deployed before these classes existed keep Spiff's classes and behaviour.
@@ -21,6 +23,7 @@ deployed before these classes existed keep Spiff's classes and behaviour.
 from copy import deepcopy
 
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
+from SpiffWorkflow.bpmn.specs.defaults import CallActivity
 from SpiffWorkflow.bpmn.specs.mixins.bpmn_spec_mixin import BpmnSpecMixin
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import (MultiInstanceTask, ParallelMultiInstanceTask,
                                                                  SequentialMultiInstanceTask)
@@ -165,5 +168,38 @@ def decision_result(engine, my_task, mapping: str):
                               f"{', '.join(DECISION_RESULT_MAPPINGS)}")
 
 
-__all__ = ["CamundaBusinessRuleTask", "CamundaMessageEventDefinition", "CamundaParallelMultiInstanceTask",
+__all__ = ["CamundaBusinessRuleTask", "CamundaCallActivity", "CamundaMessageEventDefinition", "CamundaParallelMultiInstanceTask",
            "CamundaSequentialMultiInstanceTask", "DECISION_RESULT_MAPPINGS", "DecisionResultError", "decision_result"]
+
+
+class CamundaCallActivity(CallActivity):
+    """A call activity passing variables as Camunda 7's ``camunda:in``/``camunda:out`` mappings say.
+
+    ``extensions["in"]``/``extensions["out"]`` (copied by the parser) are lists of mappings, each one of
+    ``{"variables": "all"}``, ``{"source": a, "target": b}`` or ``{"sourceExpression": "${…}", "target": b}``.
+    As in Camunda 7, the called process sees only the variables its ``in`` mappings give it (none without one),
+    and only the variables its ``out`` mappings name come back; a mapped variable that does not exist is passed
+    as null (Camunda passes null too). Spiff's own call activity copies everything both ways.
+    """
+
+    def copy_data(self, my_task, subworkflow):
+        start = subworkflow.get_next_task(subworkflow.task_tree, skip_subprocesses=True, spec_name="Start")
+        start.set_data(**_mapped(self.extensions.get("in") or [], my_task.data, my_task))
+
+    def update_data(self, my_task, subworkflow):
+        values = _mapped(self.extensions.get("out") or [], subworkflow.last_task.data, my_task)
+        my_task.data.update(values)
+
+
+def _mapped(mappings: list, source: dict, my_task) -> dict:
+    """The variables ``mappings`` pass from ``source`` (deep copies), in mapping order."""
+    values: dict = {}
+    for mapping in mappings:
+        if mapping.get("variables") == "all":
+            values.update(deepcopy(source))
+        elif mapping.get("sourceExpression"):
+            values[mapping["target"]] = my_task.workflow.script_engine.environment.evaluate(
+                mapping["sourceExpression"], dict(source))
+        elif mapping.get("source"):
+            values[mapping.get("target") or mapping["source"]] = deepcopy(source.get(mapping["source"]))
+    return values

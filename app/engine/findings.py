@@ -71,6 +71,8 @@ class Library:
     dmn: tuple[Source, ...]
     topics: frozenset[str]
     functions: frozenset[str]
+    #: library ``.bpmn`` files of the run: only callable-only processes, which call activities may name.
+    callables: tuple[Source, ...] = ()
 
 
 class Report:

@@ -15,6 +15,7 @@ import json
 from collections.abc import Iterable, Sequence
 
 from . import workflow
+from .calls import is_library
 from .findings import ERROR, WARNING, Finding, Library, Report, Source
 from .lint_bpmn import check_bpmn
 from .lint_dmn import check_dmn, decision_id
@@ -27,7 +28,8 @@ RULES = {
     "xml-syntax": "file is not well-formed XML [error]",
     "camunda8": "Camunda 8 / Zeebe model [error]",
     "activiti-namespace": "legacy http://activiti.org/bpmn extensions, read as camunda: [warning]",
-    "executable-process": "a BPMN file must hold exactly one executable process [error]",
+    "executable-process": "a BPMN file must hold exactly one procedure process (called ones: callable_only=true), "
+                          "or only callable-only processes [error]",
     "process-not-executable": 'isExecutable="false" process, skipped [warning]',
     "catalogue": "catalogue properties deploy needs on the process [error]",
     "flow-reference": "sequence flow or gateway default pointing at a missing element [error]",
@@ -54,7 +56,9 @@ RULES = {
     "script-task": "script task (scripts are untrusted) [error]",
     "unsupported-construct": "construct the engine does not run (named in the message) [error]",
     "listener-ignored": "execution/task listener, ignored by the engine [warning]",
-    "io-mapping-ignored": "camunda:inputOutput / camunda:in / camunda:out, ignored (data is shared) [warning]",
+    "io-mapping-ignored": "camunda:inputOutput, ignored (data is shared) [warning]",
+    "call-activity": "call activity naming no callable process, an expression, a cycle, an unsupported binding or a "
+                     "bad in/out mapping [error]; without camunda:in (nothing passed) [warning]",
     "business-rule-task": "business rule task without a decision found in the run's .dmn files [error]",
     "multi-instance": "multi-instance user task without one of cardinality/collection, or collection not a "
                       "variable name [error]; without element variable [warning]",
@@ -84,7 +88,8 @@ def collect_library(sources: Iterable[Source], *, topics: Iterable[str],
         form_ids=frozenset(filter(None, (_form_id(s) for s in forms))),
         form_files=frozenset(s.name for s in forms),
         decisions=frozenset(d for _, d in dmn if d), dmn=tuple(s for s, d in dmn if d),
-        topics=frozenset(topics), functions=frozenset(expression_functions() if functions is None else functions))
+        topics=frozenset(topics), functions=frozenset(expression_functions() if functions is None else functions),
+        callables=tuple(s for s in sources if s.kind == ".bpmn" and is_library(s)))
 
 
 def _form_id(source: Source) -> str | None:

@@ -3,14 +3,16 @@
 Supported as Camunda 7 runs them (each has a file and a scenario in ``tests/data/corpus/``): parallel and
 inclusive gateways, embedded subprocesses with boundary events, non-interrupting event subprocesses started by a
 timer, multi-instance user tasks over a collection or a cardinality, business rule tasks (DMN), message catch
-events (intermediate, interrupting boundary, receive task) correlated through the app, intermediate timers.
+events (intermediate, interrupting boundary, receive task) correlated through the app, intermediate timers, call
+activities to callable-only processes (:mod:`.calls`) with ``camunda:in``/``camunda:out`` mappings.
 
 Refused here, each with a message naming the construct and what to draw instead, because SpiffWorkflow 3.2.0
 runs it differently from Camunda 7 or the app has no way to trigger it (``tests/corpus/test_refusals.py``):
 
 * interrupting event subprocesses (Spiff never cancels the rest of the process) and event subprocesses started
   by anything but a timer (a message start is only caught by a waiting task, which these are not);
-* timer and message start events on the process itself (a procedure starts when a citizen files it);
+* message start events on the process itself (a procedure starts when a citizen files it, or when the scheduler
+  starts it at a timer start event: :mod:`.timer_start`);
 * non-interrupting message boundary events (Spiff catches the first message only; Camunda every one);
 * message throw events, message end events and send tasks (Spiff delivers the message into the dossier's own
   process instead of sending it anywhere);
@@ -19,7 +21,9 @@ runs it differently from Camunda 7 or the app has no way to trigger it (``tests/
 * standard loops and ad-hoc subprocesses (Camunda 7 does not run them as Spiff does);
 * multi-instance markers on anything but a user task, and ``camunda:collection`` that is not a variable name.
 """
-from .bpmn_xml import BPMN, NS, camunda, local_name
+from .bpmn_xml import BPMN, NS, camunda, local_name, properties
+from .calls import is_callable_only
+from .timer_start import TimerStartError, timer_start_of
 from .camunda_specs import DECISION_RESULT_MAPPINGS
 from .findings import Report
 from .lint_expressions import WRAPPED, expression_problem
@@ -122,10 +126,113 @@ def check_start_event(event, report: Report) -> None:
                                                   "Interrupting (non-interrupting timer start), or put an "
                                                   "interrupting boundary timer on an embedded subprocess",
                          element=event)
+    elif kinds == {"timerEventDefinition"} and local_name(parent) == "process":
+        _timer_start(event, parent, report)
     elif definitions and local_name(parent) == "process":
         shown = ", ".join(sorted(k.removesuffix("EventDefinition") for k in kinds))
         report.error("unsupported-construct", f"{shown} start events on the process are not supported: a procedure "
-                                              "starts when a citizen files it; use a plain start event",
+                                              "starts when a citizen files it (or, with a timer start event, when "
+                                              "the scheduler starts it); use a plain start event", element=event)
+
+
+#: ``camunda:calledElementBinding`` values that mean "the file deployed with the caller" here.
+CALL_BINDINGS = ("latest", "deployment")
+
+
+def check_call_activity(call, ctx) -> None:
+    """A call activity names a callable-only process (:mod:`.calls`) by a literal id, with a binding the app
+    can honour, mappings Camunda 7 would run, and no call cycle."""
+    report, called = ctx.report, (call.get("calledElement") or "").strip()
+    if not called:
+        report.error("call-activity", "no called process: set Called element to the id of a process marked "
+                                      "callable_only=true (in this file or a library file of processes/)",
+                     element=call)
+    elif "{" in called:
+        report.error("call-activity", f"calledElement {called!r} is an expression: not supported, because the "
+                                      "called process is resolved and frozen into the calling version at deploy; "
+                                      "name the process id, or draw a gateway in front of two call activities",
+                     element=call)
+    elif ctx.calls is not None:
+        _check_called_process(call, called, ctx)
+    binding = call.get(camunda("calledElementBinding")) or "latest"
+    if binding not in CALL_BINDINGS:
+        report.error("call-activity", f"camunda:calledElementBinding {binding!r} is not supported: the called "
+                                      "process is frozen into the calling version when it is deployed, so only "
+                                      "'latest' and 'deployment' (both: the file deployed with it) apply",
+                     element=call)
+    for name in ("variableMappingClass", "variableMappingDelegateExpression", "caseRef"):
+        if call.get(camunda(name)) is not None:
+            report.error("call-activity", f"camunda:{name} is not supported (no Java code or CMMN runs here); use "
+                                          "camunda:in / camunda:out mappings", element=call)
+    mappings = call.findall("bpmn:extensionElements/camunda:in", NS)
+    if not [m for m in mappings if m.get("businessKey") is None]:
+        report.warning("call-activity", "no In mapping: as in Camunda 7, the called process receives no variables; "
+                                        "add camunda:in variables=\"all\" or one mapping per variable",
+                       element=call)
+    for mapping in [*mappings, *call.findall("bpmn:extensionElements/camunda:out", NS)]:
+        _check_mapping(mapping, report, ctx.library.functions)
+
+
+def _check_called_process(call, called: str, ctx) -> None:
+    target = ctx.calls.resolve(call)
+    if target is None:
+        drawn = ctx.calls.processes.get(called)
+        known = sorted(pid for pid, c in ctx.calls.processes.items() if is_callable_only(c.element))
+        if drawn is not None:
+            ctx.report.error("call-activity", f"process {called!r} is not callable: add the process property "
+                                              "callable_only=true to it (a procedure is filed, not called)",
+                             element=call)
+        else:
+            ctx.report.error("call-activity", f"calledElement {called!r} names no callable process of this file or "
+                                              f"of the library files of this deployment (callable: "
+                                              f"{', '.join(known) or 'none'})", element=call)
+        return
+    if target.source.path != ctx.calls.source.path:
+        own = {el.get("id") for el in call.getroottree().getroot().iter() if el.get("id")}
+        clash = sorted(own & {el.get("id") for el in target.element.iter() if el.get("id")})
+        if clash:
+            ctx.report.error("call-activity", f"the called process {called!r} ({target.source.path}) uses the ids "
+                                              f"{', '.join(clash[:5])} of this file too; work items, forms and "
+                                              "statuses are found by id: rename them in one file", element=call)
+    cycle = ctx.calls.cycle_through(call)
+    if cycle:
+        ctx.report.error("call-activity", f"call cycle {' → '.join(cycle)}: a called process may not call, directly "
+                                          "or not, the process that calls it", element=call)
+
+
+def _check_mapping(mapping, report: Report, functions: frozenset[str]) -> None:
+    kind = local_name(mapping)
+    if mapping.get("businessKey") is not None or mapping.get("variables") == "all":
+        return
+    if mapping.get("variables") is not None:
+        report.error("call-activity", f"camunda:{kind} variables={mapping.get('variables')!r}: only \"all\" exists",
+                     element=mapping.getparent().getparent())
+    elif not mapping.get("target") or not (mapping.get("source") or mapping.get("sourceExpression")):
+        report.error("call-activity", f"camunda:{kind} mapping needs a source (or source expression) and a target",
+                     element=mapping.getparent().getparent())
+    elif mapping.get("sourceExpression") and (problem := expression_problem(mapping.get("sourceExpression"),
+                                                                            functions)):
+        report.error("call-activity", f"camunda:{kind} sourceExpression: {problem[1]}",
+                     element=mapping.getparent().getparent())
+
+
+def _timer_start(event, process, report: Report) -> None:
+    """A timer start on the process (:mod:`.timer_start`): a literal cycle, cron or date, the only start event,
+    and the agency whose officers handle the instances it starts."""
+    try:
+        timer_start_of(process)
+    except TimerStartError as exc:
+        report.error("timer-invalid", str(exc), element=event)
+    if is_callable_only(process):
+        report.error("unsupported-construct", "a callable-only process starts when a call activity calls it; remove "
+                                              "the timer, or make the process a procedure", element=event)
+    if len(process.findall("bpmn:startEvent", NS)) > 1:
+        report.error("unsupported-construct", "a process with a timer start event must have no other start event: "
+                                              "its instances are started by the scheduler, none is filed",
+                     element=event)
+    if not is_callable_only(process) and not properties(process).get("handling_agency_code"):
+        report.error("catalogue", "a procedure started by a timer needs the process property handling_agency_code "
+                                  "(e.g. H54.01): the agency whose officers handle the instances it starts",
                      element=event)
 
 
@@ -201,4 +308,5 @@ CONSTRUCT_RULES_BY_TAG = {
         lambda element, ctx: check_multi_instance(element, ctx.report, ctx.library.functions),),
     _bpmn("startEvent"): (_on(check_start_event),),
     _bpmn("businessRuleTask"): (_on(check_business_rule_result),),
+    _bpmn("callActivity"): (check_call_activity,),
 }

@@ -16,6 +16,7 @@ from .bpmn_xml import camunda, local_name
 from .errors import ExpressionError
 from .expressions import ExpressionEvaluator, split_top_level, translate
 from .findings import Report
+from .timer_start import is_process_timer_start
 
 WRAPPED = re.compile(r"^\s*[$#]\{.*\}\s*$", re.DOTALL)
 SUBSET = ("==, !=, <, >, <=, >=, &&, ||, !, eq, ne, lt, gt, le, ge, empty, true, false, null, "
@@ -116,6 +117,8 @@ def _check_whole_expression(element, report: Report, functions, text: str, where
 def check_timer(element, report: Report, functions: frozenset[str]) -> None:
     """A ``timeDate``/``timeDuration``/``timeCycle``: an ISO-8601 literal of that kind or a ${…} expression."""
     kind, text = local_name(element), (element.text or "").strip()
+    if is_process_timer_start(element.getparent().getparent()):
+        return  # checked by the timer start rule (lint_constructs.check_start_event): cron and cycles allowed
     if not text:
         report.error("timer-invalid", f"the timer has no value: give {kind} an ISO-8601 value "
                                       f"({_TIMER_EXAMPLES[kind]}) or a ${{…}} expression", element=element)

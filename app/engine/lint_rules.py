@@ -23,9 +23,6 @@ _UNSUPPORTED = {
     "compensateEventDefinition": ("compensation events are not supported; model the undo step as an ordinary "
                                   "task on an error or escalation path"),
     "linkEventDefinition": "link events are not supported; draw the sequence flow instead",
-    "callActivity": ("call activities are not supported yet: each .bpmn file is deployed as one procedure with one "
-                     "executable process, and the engine only calls executable processes; use an embedded "
-                     "subprocess"),
 }
 _IGNORED_EXTENSIONS = {
     "executionListener": ("listener-ignored", ("camunda:executionListener is ignored by the engine (nothing "
@@ -34,10 +31,6 @@ _IGNORED_EXTENSIONS = {
                                           "external service task")),
     "inputOutput": ("io-mapping-ignored", ("camunda:inputOutput is ignored: all process data is shared between "
                                            "tasks; remove the mapping")),
-    "in": ("io-mapping-ignored", ("camunda:in is ignored: the called process receives all process data; remove "
-                                  "the mapping")),
-    "out": ("io-mapping-ignored", ("camunda:out is ignored: all data of the called process comes back; remove "
-                                   "the mapping")),
 }
 
 
@@ -49,6 +42,8 @@ class ProcessContext:
     library: Library
     ids: frozenset[str]
     outgoing: dict[str, list]
+    #: processes the file's call activities may call (:class:`.calls.CallGraph`), None when not built.
+    calls: object = None
 
 
 def check_catalogue(process, report: Report) -> None:

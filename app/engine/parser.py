@@ -20,25 +20,30 @@ import re
 from SpiffWorkflow.bpmn.parser.BpmnParser import full_tag
 from SpiffWorkflow.bpmn.parser.event_parsers import ReceiveTaskParser
 from SpiffWorkflow.bpmn.specs.data_spec import TaskDataReference
+from SpiffWorkflow.bpmn.specs.event_definitions.simple import NoneEventDefinition
 from SpiffWorkflow.bpmn.specs.defaults import BoundaryEvent, IntermediateCatchEvent, ReceiveTask, ServiceTask, StartEvent
 from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
 from SpiffWorkflow.camunda.parser.event_parsers import (CamundaBoundaryEventParser, CamundaEventDefinitionParser,
                                                         CamundaIntermediateCatchEventParser,
                                                         CamundaStartEventParser)
-from SpiffWorkflow.camunda.parser.task_spec import (CAMUNDA_MODEL_NS, BusinessRuleTaskParser, CamundaTaskParser,
-                                                    UserTaskParser)
+from SpiffWorkflow.camunda.parser.task_spec import (CAMUNDA_MODEL_NS, BusinessRuleTaskParser, CallActivityParser,
+                                                    CamundaTaskParser, UserTaskParser)
 from SpiffWorkflow.camunda.specs.user_task import UserTask
 from SpiffWorkflow.dmn.parser.DMNParser import DMNParser
 from SpiffWorkflow.dmn.specs.model import InputEntry
 
-from .camunda_specs import (CamundaBusinessRuleTask, CamundaMessageEventDefinition, CamundaParallelMultiInstanceTask,
+from .camunda_specs import (CamundaBusinessRuleTask, CamundaCallActivity, CamundaMessageEventDefinition, CamundaParallelMultiInstanceTask,
                             CamundaSequentialMultiInstanceTask)
 from .feel import unary_test
+from .timer_start import is_process_timer_start
 
 _C = "{%s}" % CAMUNDA_MODEL_NS
 USER_TASK_ATTRIBUTES = ("assignee", "candidateUsers", "candidateGroups", "dueDate", "followUpDate", "priority",
                         "formKey", "formRef", "formRefBinding", "formRefVersion")
 SERVICE_TASK_ATTRIBUTES = ("type", "topic", "class", "expression", "delegateExpression", "resultVariable")
+CALL_ACTIVITY_ATTRIBUTES = ("calledElementBinding", "calledElementVersion")
+#: attributes of ``camunda:in``/``camunda:out`` the engine runs (``local`` and ``businessKey`` are not read).
+MAPPING_ATTRIBUTES = ("source", "sourceExpression", "target", "variables")
 BUSINESS_RULE_TASK_ATTRIBUTES = ("decisionRef", "resultVariable", "mapDecisionResult")
 #: ``camunda:collection`` the engine reads: a variable name, bare or as ``${name}``.
 COLLECTION = re.compile(r"^\s*(?:[$#]\{\s*(?P<wrapped>[A-Za-z_]\w*)\s*\}|(?P<bare>[A-Za-z_]\w*))\s*$")
@@ -108,6 +113,20 @@ class GovBusinessRuleTaskParser(BusinessRuleTaskParser):
         return _copy_camunda_attributes(self.node, BUSINESS_RULE_TASK_ATTRIBUTES, super().parse_extensions(node))
 
 
+class GovCallActivityParser(CallActivityParser):
+    """Call activity parser keeping ``camunda:in``/``camunda:out`` mappings (list of dicts under ``extensions``
+    keys ``in`` and ``out``) and the binding attributes; builds :class:`.CamundaCallActivity`."""
+
+    def parse_extensions(self, node=None):
+        extensions = _copy_camunda_attributes(self.node, CALL_ACTIVITY_ATTRIBUTES, super().parse_extensions(node))
+        for kind in ("in", "out"):
+            mappings = [{name: m.get(name) for name in MAPPING_ATTRIBUTES if m.get(name) is not None}
+                        for m in self.xpath(f"./bpmn:extensionElements/camunda:{kind}")
+                        if m.get("businessKey") is None]
+            extensions[kind] = mappings
+        return extensions
+
+
 class _CamundaMessages(CamundaEventDefinitionParser):
     """Message event definitions whose variables become process variables (Camunda 7 correlation)."""
 
@@ -118,7 +137,15 @@ class _CamundaMessages(CamundaEventDefinitionParser):
 
 
 class GovStartEventParser(_CamundaMessages, CamundaStartEventParser):
-    pass
+    """Start events; a timer start on the process runs as a plain start: the app's scheduler starts the instance
+    when the timer is due (:mod:`.timer_start`), so the engine must not wait for the timer again."""
+
+    def create_task(self):
+        if is_process_timer_start(self.node):
+            task = self._create_task(NoneEventDefinition())
+            self.spec.start.connect(task)
+            return task
+        return super().create_task()
 
 
 class GovIntermediateCatchEventParser(_CamundaMessages, CamundaIntermediateCatchEventParser):
@@ -155,6 +182,7 @@ class GovCamundaParser(CamundaParser):
         full_tag("intermediateCatchEvent"): (GovIntermediateCatchEventParser, IntermediateCatchEvent),
         full_tag("boundaryEvent"): (GovBoundaryEventParser, BoundaryEvent),
         full_tag("receiveTask"): (GovReceiveTaskParser, ReceiveTask),
+        full_tag("callActivity"): (GovCallActivityParser, CamundaCallActivity),
     }
 
     def add_dmn_xml(self, node, filename=None):

@@ -19,7 +19,9 @@ from SpiffWorkflow.camunda.serializer.event_definition import (
     MessageEventDefinitionConverter as CamundaMessageEventDefinitionConverter)
 from SpiffWorkflow.dmn.serializer.task_spec import BaseBusinessRuleTaskConverter
 
-from .camunda_specs import (CamundaBusinessRuleTask, CamundaMessageEventDefinition, CamundaParallelMultiInstanceTask,
+from SpiffWorkflow.bpmn.serializer.default.task_spec import SubWorkflowConverter
+
+from .camunda_specs import (CamundaBusinessRuleTask, CamundaCallActivity, CamundaMessageEventDefinition, CamundaParallelMultiInstanceTask,
                             CamundaSequentialMultiInstanceTask)
 from .errors import EngineError
 
@@ -53,6 +55,7 @@ _CONFIG[CamundaParallelMultiInstanceTask] = MultiInstanceTaskConverter
 _CONFIG[CamundaSequentialMultiInstanceTask] = MultiInstanceTaskConverter
 _CONFIG[CamundaBusinessRuleTask] = BaseBusinessRuleTaskConverter
 _CONFIG[CamundaMessageEventDefinition] = CamundaMessageEventDefinitionConverter
+_CONFIG[CamundaCallActivity] = SubWorkflowConverter
 SERIALIZER = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(_CONFIG))
 SERIALIZER_VERSION = SERIALIZER.VERSION
 

@@ -12,7 +12,9 @@ deploy lints every file first and calls :func:`build_process` only on a clean ru
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .bpmn_xml import BPMN, NS, camunda, executable, properties, read_xml
+from .bpmn_xml import BPMN, NS, camunda, properties, read_xml
+from .calls import CallGraph, procedure_process
+from .timer_start import timer_start_of
 from .errors import ProcessDefinitionError
 from .findings import Library, Source
 from .forms_xml import FormReference, form_data_schema, form_elements, form_reference
@@ -46,10 +48,19 @@ class ParsedProcess:
     form_references: dict[str, FormReference] = field(default_factory=dict, repr=False)
     #: key → form-js schema generated from ``camunda:formData``.
     generated_forms: dict[str, dict] = field(default_factory=dict, repr=False)
+    #: library file name → its text, for each library file whose processes it calls (frozen into its spec).
+    called_files: dict[str, str] = field(default_factory=dict, repr=False)
+    #: ids of the processes its call activities call, directly or not.
+    called_processes: list[str] = field(default_factory=list)
+    #: ids of the elements drawn in those called processes (their variables are not the procedure's).
+    called_elements: list[str] = field(default_factory=list)
+    #: the timer start event's schedule (``{event_id, kind, expression}``, :mod:`.timer_start`), or None.
+    timer_start: dict[str, str] | None = None
 
 
 def parse_process(bpmn: bytes, file: str, *, form_ids: set[str], topics: set[str],
-                  form_files: Iterable[str] = (), dmn: Iterable[Source] = ()) -> ParsedProcess:
+                  form_files: Iterable[str] = (), dmn: Iterable[Source] = (),
+                  callables: Iterable[Source] = ()) -> ParsedProcess:
     """Check and parse one BPMN file that holds one executable Camunda 7 process.
 
     :param bpmn: the file's bytes.
@@ -58,12 +69,13 @@ def parse_process(bpmn: bytes, file: str, *, form_ids: set[str], topics: set[str
     :param topics: external-task topics that have a registered handler.
     :param form_files: names of the ``.form`` files available (``formKey camunda-forms:…`` targets).
     :param dmn: the ``.dmn`` files whose decisions business rule tasks may call.
+    :param callables: library ``.bpmn`` files (callable-only processes) its call activities may call.
     :raises ProcessDefinitionError: naming file, line and element of the first error-level finding.
     """
     dmn = [d for d in dmn if decision_id(d)]
     library = Library(form_ids=frozenset(form_ids), form_files=frozenset(form_files),
                       decisions=frozenset(decision_id(d) for d in dmn), dmn=tuple(dmn),
-                      topics=frozenset(topics), functions=expression_functions())
+                      topics=frozenset(topics), functions=expression_functions(), callables=tuple(callables))
     source = Source(file, bpmn)
     problems = sorted(errors(check_bpmn(source, library)), key=lambda f: f.line or 0)
     if problems:
@@ -78,25 +90,34 @@ def build_process(source: Source, library: Library) -> ParsedProcess:
     :raises ProcessDefinitionError: if the file was not checked first and the engine refuses it.
     """
     root = read_xml(source.data)
-    process = next(p for p in root.findall("bpmn:process", NS) if executable(p))
-    spec, subprocess_specs = build_specs(source.data, source.path, process.get("id"), dmn_files(library))
-    references = {el.get("id"): ref for el in form_elements(process) if (ref := form_reference(el))}
+    process = procedure_process(root)
+    graph = CallGraph(source, root, library.callables)
+    called = graph.reachable(process)
+    spec, subprocess_specs = build_specs(source.data, source.path, process.get("id"), dmn_files(library),
+                                         graph.files_needed(process))
+    # Elements of the called processes show forms and carry properties (dossier_status) as the procedure's own.
+    runs = [process, *(c.element for c in called)]
+    references = {el.get("id"): ref for p in runs for el in form_elements(p) if (ref := form_reference(el))}
     starts = [s.get("id") for s in process.findall("bpmn:startEvent", NS) if s.get("id") in references]
     start_ref = references[starts[0]] if starts else None
     return ParsedProcess(
         process_id=process.get("id"), name=_process_name(root, process), catalogue=properties(process),
         start_form_ref=start_ref.form_id if start_ref else None,
-        element_properties={el.get("id"): props for el in process.iter() if (props := properties(el))
-                            and el is not process},
+        element_properties={el.get("id"): props for p in runs for el in p.iter() if (props := properties(el))
+                            and el not in runs},
         form_refs=sorted({r.form_id for r in references.values() if r.kind == "formRef" and r.version is None}),
         spec_json=dump_spec(spec, subprocess_specs),
-        decision_refs=sorted({t.get(camunda("decisionRef")) for t in process.iter(f"{{{BPMN}}}businessRuleTask")}
-                             - {None}),
+        decision_refs=sorted({t.get(camunda("decisionRef")) for p in runs
+                              for t in p.iter(f"{{{BPMN}}}businessRuleTask")} - {None}),
         task_forms={element_id: ref.key for element_id, ref in references.items()},
         start_form=start_ref.key if start_ref else None,
         form_references={ref.key: ref for ref in references.values()},
-        generated_forms={ref.key: form_data_schema(el)[0] for el in form_elements(process)
+        generated_forms={ref.key: form_data_schema(el)[0] for p in runs for el in form_elements(p)
                          if (ref := references.get(el.get("id"))) and ref.kind == "formData"},
+        called_files={path: data.decode("utf-8") for path, data in graph.files_needed(process)},
+        called_processes=[c.process_id for c in called],
+        called_elements=sorted({el.get("id") for c in called for el in c.element.iter() if el.get("id")}),
+        timer_start=schedule.as_dict() if (schedule := timer_start_of(process)) else None,
     )
 
 
@@ -106,7 +127,7 @@ def element_forms(bpmn: bytes) -> dict[str, str]:
     For process versions deployed before ``task_forms`` was stored in their definition.
     """
     root = read_xml(bpmn)
-    process = next((p for p in root.findall("bpmn:process", NS) if executable(p)), None)
+    process = procedure_process(root)
     if process is None:
         return {}
     return {el.get("id"): ref.key for el in form_elements(process) if (ref := form_reference(el))}

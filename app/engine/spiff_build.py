@@ -13,25 +13,31 @@ from .errors import ProcessDefinitionError
 from .parser import GovCamundaParser
 
 
-def build_specs(bpmn: bytes, file: str, process_id: str, dmn: tuple[tuple[str, bytes], ...] = ()):
-    """Return ``(spec, subprocess_specs)`` for ``process_id`` of ``bpmn``.
+def build_specs(bpmn: bytes, file: str, process_id: str, dmn: tuple[tuple[str, bytes], ...] = (),
+                called: tuple[tuple[str, bytes], ...] = ()):
+    """Return ``(spec, subprocess_specs)`` for ``process_id`` of ``bpmn``; ``subprocess_specs`` holds the specs of
+    its embedded subprocesses and of every process its call activities call (in this file or in ``called``).
 
     Do not mutate the result: it may be shared with an earlier call for the same bytes.
 
     :param dmn: ``(file name, bytes)`` of the DMN files whose decisions business rule tasks may call.
+    :param called: ``(file name, bytes)`` of the library BPMN files holding processes it calls.
     :raises ProcessDefinitionError: naming the element SpiffWorkflow refused, mapped back to its line.
     """
-    return _build(bpmn, file, process_id, dmn)
+    return _build(bpmn, file, process_id, dmn, called)
 
 
 @lru_cache(maxsize=16)
-def _build(bpmn: bytes, file: str, process_id: str, dmn: tuple[tuple[str, bytes], ...]):
+def _build(bpmn: bytes, file: str, process_id: str, dmn: tuple[tuple[str, bytes], ...],
+           called: tuple[tuple[str, bytes], ...]):
     root = read_xml(bpmn)
     parser = GovCamundaParser()
     try:
         for name, data in dmn:
             parser.add_dmn_xml(read_xml(data), filename=name)
         parser.add_bpmn_xml(root, filename=file)
+        for name, data in called:
+            parser.add_bpmn_xml(read_xml(data), filename=name)
         return parser.get_spec(process_id), parser.get_subprocess_specs(process_id)
     except (ValidationException, SpiffWorkflowException) as exc:
         element_id = getattr(exc, "id", None) or None

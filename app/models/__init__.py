@@ -7,6 +7,7 @@ from .external_task import ExternalTaskRow, Incident, IncidentState, IncidentSta
 from .people import OFFICER_ROLES, Applicant, Officer
 from .procedure import Procedure, ProcessVersion
 from .timer import PendingTimerRow
+from .timer_start import TimerStart, TimerStartOccurrence
 from .work_item import WorkItem
 from .working_calendar import WorkingCalendarEntry
 
@@ -15,3 +16,4 @@ __all__ = [
     "DossierStatus", "ExternalTaskRow", "Incident", "IncidentState", "IncidentStateError", "Officer",
     "PendingTimerRow", "Procedure", "ProcessVersion", "WorkItem", "WorkingCalendarEntry",
 ]
+__all__ += ["TimerStart", "TimerStartOccurrence"]

@@ -65,8 +65,9 @@ class Dossier(db.Model):
     procedure: Mapped[Procedure] = relationship()
     process_version_id: Mapped[int] = mapped_column(ForeignKey("process_versions.id"))
     process_version: Mapped[ProcessVersion] = relationship(lazy="joined")
-    applicant_id: Mapped[int] = mapped_column(ForeignKey("applicants.id"))
-    applicant: Mapped[Applicant] = relationship()
+    #: None for a system-started dossier (a timer start event started it: app.services.timer_starts).
+    applicant_id: Mapped[int | None] = mapped_column(ForeignKey("applicants.id"))
+    applicant: Mapped[Applicant | None] = relationship()
     handling_agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
     handling_agency: Mapped[Agency] = relationship(foreign_keys=[handling_agency_id], lazy="joined")
     #: One-time key of the filing form, so a double tap or a replayed POST files one dossier, not two.
@@ -112,6 +113,16 @@ class Dossier(db.Model):
         if session is not None:
             session.add(event)
         return event
+
+    @property
+    def system_started(self) -> bool:
+        """True when the scheduler started it at a timer start event (no applicant filed it)."""
+        return self.applicant_id is None and self.applicant is None
+
+    @property
+    def applicant_label(self) -> str:
+        """What pages show as the applicant: the name, or that the system started the dossier on its schedule."""
+        return self.applicant.full_name if self.applicant is not None else "Hệ thống (khởi tạo theo lịch)"
 
     def has_event(self, kind: str) -> bool:
         """Whether the history holds an event of ``kind`` (one query; the history is not loaded)."""

@@ -73,6 +73,11 @@ class ProcessVersion(db.Model):
     def catalogue(self) -> dict[str, str]:
         return self.definition["catalogue"]
 
+    @property
+    def system_started(self) -> bool:
+        """True when its start event is a timer: the scheduler starts its dossiers, nobody files them."""
+        return bool(self.definition.get("timer_start"))
+
     def form(self, form_id: str | None) -> dict | None:
         """The Camunda Forms schema with this id, or ``None``."""
         return json.loads(self.forms_json).get(form_id) if form_id else None

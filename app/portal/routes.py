@@ -31,7 +31,8 @@ APPLICANT_EVENT_KINDS = {"submitted", "task_completed", "received", "supplement_
 def index():
     """List the procedures citizens can file online."""
     procedures = db.session.scalars(select(Procedure).order_by(Procedure.name)).all()
-    return render_template("portal/index.html", procedures=[p for p in procedures if p.published_version],
+    return render_template("portal/index.html", procedures=[p for p in procedures if p.published_version
+                                                            and not p.published_version.system_started],
                            lookup_form=LookupForm(request.args))
 
 
@@ -166,8 +167,8 @@ def _submit(procedure: Procedure, values: dict, submission_key: str):
 
 def _procedure_or_404(code) -> Procedure:
     procedure = db.session.scalar(select(Procedure).where(Procedure.code == code))
-    if procedure is None or procedure.published_version is None:
-        abort(404, "Không tìm thấy thủ tục.")
+    if procedure is None or procedure.published_version is None or procedure.published_version.system_started:
+        abort(404, "Không tìm thấy thủ tục.")  # a system-started procedure (timer start event) is not filed
     return procedure
 
 

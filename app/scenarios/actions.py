@@ -20,6 +20,7 @@ from app.services.dossiers import (DossierActionError, NotAllowedError, complete
 from app.services.external_tasks import run_due_external_tasks
 from app.services.messages import MessageDataError
 from app.services.messages import correlate_message as deliver_message
+from app.services.timer_starts import TimerStartAgencyError, schedule_of, start_system_dossier
 from app.services.timers import fire_due_timers
 from app.services.working_time import local_tz
 from app.task_forms import form_context, form_for_task, start_form_of
@@ -49,6 +50,8 @@ def start_dossier(scenario: Scenario, now: datetime) -> Dossier:
     procedure = db.session.scalar(select(Procedure).where(Procedure.code == scenario.procedure))
     if procedure is None or procedure.published_version is None:
         raise ScenarioError(f"no deployed procedure with code {scenario.procedure!r}")
+    if scenario.start.timer:
+        return _start_by_timer(procedure.published_version, now)
     applicant = actor_named(scenario.start.actor)
     if not isinstance(applicant, Applicant):
         raise ScenarioError(f"{scenario.start.actor} is an officer; a dossier is filed by a citizen")
@@ -63,6 +66,16 @@ def start_dossier(scenario: Scenario, now: datetime) -> Dossier:
         raise ScenarioError(f"no agency with code {code!r}")
     with frozen_at(now):
         return submit_dossier(procedure, applicant=applicant, handling_agency=agency, application=values, now=now)
+
+
+def _start_by_timer(version, now: datetime) -> Dossier:
+    """``"start": {"timer": true}``: the dossier the scheduler starts for an occurrence due ``now``."""
+    if schedule_of(version) is None:
+        raise ScenarioError(f"{version.procedure.code} has no timer start event; start it as a citizen")
+    try:
+        return start_system_dossier(version, occurrence_at=now, now=now)
+    except TimerStartAgencyError as exc:
+        raise ScenarioError(str(exc)) from exc
 
 
 def complete_task(dossier: Dossier, step: Step, now: datetime) -> WorkItem:

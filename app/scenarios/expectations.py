@@ -55,11 +55,13 @@ def dossier_variables(dossier: Dossier) -> dict[str, Any]:
 
     ``DossierWorkflow.data()`` is the data of the last completed top-level task, so a value submitted inside a
     running embedded subprocess (``proposal`` from ``appraise_dossier``) is not in it until the subprocess
-    ends; the dossier's ``task_completed`` events, replayed in order, put such values in.
+    ends; the dossier's ``task_completed`` events, replayed in order, put such values in. Values submitted in a
+    called process (call activity) stay there, as in Camunda 7: only its ``camunda:out`` mappings bring any back.
     """
     data = restore_workflow(dossier).data()
+    called = set(dossier.process_version.definition.get("called_elements", ()))
     for event in dossier.events:
-        if event.kind == "task_completed":
+        if event.kind == "task_completed" and event.data.get("bpmn_id") not in called:
             data.update(event.data.get("values") or {})
     return data
 

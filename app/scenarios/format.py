@@ -4,6 +4,7 @@ A scenario is written by a process designer next to the diagram (``processes/sce
 
     {"procedure": "1.001612", "description": "…", "now": "2026-06-01T09:00:00+07:00",
      "start": {"as": "014090001234", "agency": "H54.10.01", "data": {…filing form values…}},
+              (or {"timer": true}: a procedure with a timer start event, started as the scheduler does)
      "steps": [{"expect": {"status": "submitted", "tasks": ["check_dossier"]}},
                {"complete": "check_dossier", "as": "motcua.tohieu", "data": {"reception_outcome": "receive"}},
                {"advance": "P3D"},
@@ -36,11 +37,13 @@ class ScenarioFormatError(ValueError):
 
 @dataclass(frozen=True)
 class Start:
-    """File a dossier: as the citizen with personal id ``actor``, at agency ``agency`` (``None``: from data)."""
+    """File a dossier: as the citizen with personal id ``actor``, at agency ``agency`` (``None``: from data); or,
+    with ``timer``, start it as the scheduler does at a timer start event (no citizen, ``actor`` is None)."""
 
-    actor: str
+    actor: str | None
     agency: str | None
     data: dict[str, Any]
+    timer: bool = False
 
 
 @dataclass(frozen=True)
@@ -147,9 +150,13 @@ def parse_duration(text: Any) -> timedelta:
 def _start(raw: Any) -> Start:
     if not isinstance(raw, dict):
         raise ValueError('"start" must be an object: {"as": personal id, "agency": code, "data": {…}}')
-    unknown = set(raw) - {"as", "agency", "data"}
+    unknown = set(raw) - {"as", "agency", "data", "timer"}
     if unknown:
-        raise ValueError(f"start: unknown key(s) {', '.join(sorted(unknown))} (allowed: as, agency, data)")
+        raise ValueError(f"start: unknown key(s) {', '.join(sorted(unknown))} (allowed: as, agency, data, timer)")
+    if raw.get("timer") is True:
+        if set(raw) != {"timer"}:
+            raise ValueError('start: {"timer": true} starts the dossier as the scheduler does: no as, agency or data')
+        return Start(None, None, {}, timer=True)
     if not isinstance(raw.get("as"), str) or not raw["as"]:
         raise ValueError('start: "as" must be the citizen\'s personal id number')
     if raw.get("agency") is not None and not isinstance(raw["agency"], str):

@@ -103,7 +103,8 @@ class _Run:
 
     def _start(self) -> None:
         start = self.scenario.start
-        text = f"start {self.scenario.procedure} as {start.actor}" + (f" at {start.agency}" if start.agency else "")
+        text = (f"start {self.scenario.procedure} by its timer" if start.timer else
+                f"start {self.scenario.procedure} as {start.actor}" + (f" at {start.agency}" if start.agency else ""))
         try:
             dossier = start_dossier(self.scenario, self.now)
             db.session.commit()

@@ -20,6 +20,7 @@ from app.services.external_tasks import all_scheduled_external_tasks
 from app.services.timers import all_pending_timers
 
 from . import jobs
+from . import timer_starts as timer_start_jobs
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +37,7 @@ def init_scheduler(app, scheduler_cls=BackgroundScheduler):
                       args=[app], id="sweep_due_timers", replace_existing=True)
     scheduler.add_job(jobs.sweep_due_external_tasks, "interval", seconds=app.config["SCHEDULER_SWEEP_SECONDS"],
                       args=[app], id="sweep_due_external_tasks", replace_existing=True)
+    timer_start_jobs.register(scheduler, app)  # timer start events: system-started dossiers
     with app.app_context():
         pending, external = all_pending_timers(), all_scheduled_external_tasks()
     for dossier_id, due_at in pending:

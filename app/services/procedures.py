@@ -34,6 +34,7 @@ from app.extensions import db
 from app.models import Procedure, ProcessVersion
 
 from .external_tasks import registered_topics
+from .timer_starts import schedule_timer_start
 
 
 class DeployError(Exception):
@@ -79,7 +80,8 @@ def deploy_processes(processes_dir: Path, forms_dir: Path, *, now: datetime) -> 
     refuses the whole deployment. Warnings do not. A file whose content is the newest version's is unchanged
     (that version is published if it was a draft); any other content becomes the newest version, even a revert.
 
-    :param processes_dir: folder of ``*.bpmn`` (one procedure each) and the ``*.dmn`` they call.
+    :param processes_dir: folder of ``*.bpmn`` (one procedure each, or a library of callable-only processes that
+        call activities call, :mod:`app.engine.calls`) and the ``*.dmn`` they call.
     :param forms_dir: folder of ``*.form``.
     :param now: aware UTC time of deployment.
     :raises DeployError: listing every error found, each ``file:line: element-id: message``.
@@ -127,7 +129,7 @@ def deploy_sources(sources: Sequence[Source], *, now: datetime, published_at: da
         raise DeployError([finding.problem for finding in problems])
     forms = _RunForms([*known_forms, *sources])
     decisions = {decision_id(s): s.data.decode("utf-8") for s in library.dmn}
-    parsed = [(s, build_process(s, library)) for s in sources if s.kind == ".bpmn"]
+    parsed = [(s, build_process(s, library)) for s in sources if s.kind == ".bpmn" and s not in library.callables]
     used = [_forms_used(source, process, forms) for source, process in parsed]
     problems = [problem for _, found in used for problem in found]
     if problems:
@@ -212,7 +214,9 @@ class _Storing:
                  decisions: dict[str, str]) -> DeployResult:
         bpmn = source.data.decode("utf-8")
         dmn = {ref: decisions[ref] for ref in process.decision_refs}  # empty without business rule tasks
-        digest = hashlib.sha256((bpmn + json.dumps(used, sort_keys=True) + "".join(dmn.values())).encode()).hexdigest()
+        called = "".join(process.called_files[name] for name in sorted(process.called_files))
+        digest = hashlib.sha256((bpmn + json.dumps(used, sort_keys=True) + "".join(dmn.values()) + called).encode()
+                                ).hexdigest()
         procedure = _procedure_for(process)
         same = self.same_content(procedure, digest)
         if same is not None:
@@ -226,7 +230,11 @@ class _Storing:
             published_at=None, definition_json=json.dumps(
                 {"catalogue": process.catalogue, "start_form_ref": process.start_form_ref,
                  "start_form": process.start_form, "task_forms": process.task_forms,
-                 "element_properties": process.element_properties, "dmn": dmn}, ensure_ascii=False))
+                 "element_properties": process.element_properties, "dmn": dmn,
+                 "called_files": process.called_files, "called_processes": process.called_processes,
+                 "called_elements": process.called_elements,
+                 "timer_start": process.timer_start},
+                ensure_ascii=False))
         procedure.versions.append(version)
         if self.published_at is not None:
             publish(version, at=self.published_at)
@@ -237,9 +245,11 @@ class _Storing:
 
 def publish(version: ProcessVersion, *, at: datetime) -> None:
     """Make ``version`` published at ``at``: new dossiers start on the newest published version, and the
-    procedure takes its name from it (a draft never renames the procedure citizens see)."""
+    procedure takes its name from it (a draft never renames the procedure citizens see). A timer start event's
+    schedule moves to it (:mod:`.timer_starts`)."""
     version.published_at = at
     version.procedure.name = version.catalogue["procedure_name"]
+    schedule_timer_start(version, now=at)
 
 
 def _procedure_for(process: ParsedProcess) -> Procedure:

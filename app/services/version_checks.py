@@ -51,6 +51,7 @@ def version_files(version: ProcessVersion) -> VersionFiles:
     sources = [Source(version.source_file, version.bpmn_xml.encode("utf-8"))]
     sources += [Source(f"{decision}.dmn", xml.encode("utf-8"))
                 for decision, xml in version.definition.get("dmn", {}).items()]
+    sources += [Source(name, xml.encode("utf-8")) for name, xml in version.definition.get("called_files", {}).items()]
     forms: dict[str, Source] = {}
     gaps = []
     stored = json.loads(version.forms_json)

@@ -13,6 +13,7 @@ from pathlib import PurePath
 
 from sqlalchemy import func, select
 
+from app.engine.calls import is_library
 from app.engine.findings import Finding, Source
 from app.engine.forms_xml import FILE_PREFIX, FORMDATA_PREFIX
 from app.engine.lint import errors
@@ -141,7 +142,8 @@ def upload_version(files: list[UploadedFile], *, now: datetime) -> UploadOutcome
 def read_upload(files: list[UploadedFile]) -> list[Source]:
     """The upload as lint sources, after the checks no linter can make.
 
-    :raises UploadError: no file or too many, not exactly one ``.bpmn``, a kind other than ``.bpmn``/``.form``/
+    :raises UploadError: no file or too many, not exactly one procedure ``.bpmn`` (library files it calls may
+        come with it), a kind other than ``.bpmn``/``.form``/
         ``.dmn``, an empty or too large file, two files with one name, text that is not UTF-8, or XML with a
         document type declaration (entities are never expanded; the parser also has no network access).
     """
@@ -149,9 +151,11 @@ def read_upload(files: list[UploadedFile]) -> list[Source]:
     problems = [] if 0 < len(files) <= MAX_FILES else [
         f"Hãy chọn từ 1 đến {MAX_FILES} tệp: một tệp .bpmn cùng các tệp .form và .dmn của nó."]
     names = [PurePath(f.name.replace("\\", "/")).name for f in files]
-    bpmn = [n for n in names if n.lower().endswith(".bpmn")]
+    # library files (callable-only processes the procedure calls, app.engine.calls) may come with it
+    bpmn = [n for n, f in zip(names, files) if n.lower().endswith(".bpmn") and not is_library(Source(n, f.data))]
     if files and len(bpmn) != 1:
-        problems.append(f"Cần đúng một tệp .bpmn trong mỗi lần tải lên (đã chọn {len(bpmn)}).")
+        problems.append(f"Cần đúng một tệp .bpmn trong mỗi lần tải lên (đã chọn {len(bpmn)}); các tệp .bpmn dùng "
+                        "chung (callable_only) mà thủ tục gọi được gửi kèm.")
     for name in sorted({n for n in names if names.count(n) > 1}):
         problems.append(f"{name}: có hai tệp cùng tên.")
     for name, upload in zip(names, files):

@@ -78,16 +78,30 @@ EXPECTED = {
     "ignored_extensions.bpmn": [("executionListener", "start", "warning", "listener-ignored"),
                                 ("taskListener", "review", "warning", "listener-ignored"),
                                 ("<camunda:inputOutput>", "review", "warning", "io-mapping-ignored")],
-    "call_activity_io.bpmn": [("<bpmn:callActivity", "call_other", "error", "unsupported-construct"),
-                              ("<camunda:in ", "call_other", "warning", "io-mapping-ignored"),
-                              ("<camunda:out ", "call_other", "warning", "io-mapping-ignored")],
+    "call_activity_io.bpmn": [("<bpmn:callActivity", "call_other", "error", "call-activity")],  # lint_elsewhere
+    "call_activity_errors.bpmn": [
+        ('id="call_expression"', "call_expression", "error", "call-activity"),  # ${which_process}
+        ('id="call_versioned"', "call_versioned", "error", "call-activity"),  # binding version
+        ('id="call_versioned"', "call_versioned", "error", "call-activity"),  # camunda:in without target
+        ('id="call_versioned"', "call_versioned", "error", "call-activity"),  # sourceExpression upper(x)
+        ('id="call_procedure"', "call_procedure", "error", "call-activity"),  # a procedure, not callable
+        ('id="call_procedure"', "call_procedure", "warning", "call-activity"),  # no camunda:in
+        ('id="call_pong"', "call_pong", "error", "call-activity"),  # cycle lint_ping → lint_pong → lint_ping
+        ('id="call_ping"', "call_ping", "error", "call-activity")],  # the same cycle, from the other side
+    "timer_start.bpmn": [('id="start_duration"', "start_duration", "error", "timer-invalid"),  # a duration
+                         ('id="start_duration"', "start_duration", "error", "unsupported-construct"),  # 2 starts
+                         ('id="start_expression"', "start_expression", "error", "timer-invalid"),  # ${report_cycle}
+                         ('id="start_expression"', "start_expression", "error", "unsupported-construct"),  # called
+                         ('id="start_cron_last_day"', "start_cron_last_day", "error", "timer-invalid"),  # L
+                         ('id="start_cron_last_day"', "start_cron_last_day", "error", "unsupported-construct")],
+    "two_procedures.bpmn": [('id="lint_second"', "lint_second", "error", "executable-process")],
     "not_executable.bpmn": [('id="lint_citizen_pool"', "lint_citizen_pool", "warning", "process-not-executable")],
     "no_executable.bpmn": [("<bpmn:definitions", "Definitions_lint_none", "error", "executable-process"),
                            ('id="lint_none"', "lint_none", "warning", "process-not-executable")],
     "business_rules.bpmn": [('id="no_ref"', "no_ref", "error", "business-rule-task"),
                             ("fee_rates", "unknown_ref", "error", "business-rule-task")],
     "constructs.bpmn": [  # tests/corpus/ runs what is supported; these are refused, each named
-        ('id="start_timer"', "start_timer", "error", "unsupported-construct"),
+        ('id="start_timer"', "start_timer", "error", "catalogue"),  # no handling_agency_code
         ('id="wait_for_first"', "wait_for_first", "error", "unsupported-construct"),
         ('id="notify"', "notify", "error", "unsupported-construct"),
         ("<bpmn:standardLoopCharacteristics", "again", "error", "unsupported-construct"),
