@@ -1,7 +1,7 @@
 """Timer start schedules (timer_starts, timer_start_occurrences) and system-started dossiers (applicant_id nullable)
 
 Revision ID: f1da80d684f6
-Revises: fb79fd3f8b3c
+Revises: 65096adbdef1
 Create Date: 2026-11-29 17:01:57.641469
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'f1da80d684f6'
-down_revision = 'fb79fd3f8b3c'
+down_revision = '65096adbdef1'
 branch_labels = None
 depends_on = None
 
