@@ -1,10 +1,12 @@
 """Models, one noun per module; importing this package registers every table."""
 from .agency import Agency
+from .attachment import Attachment
 from .dossier import STATUS_LABELS, Dossier, DossierEvent, DossierStatus
 from .dossier_code import DossierCodeSequence
 from .external_task import ExternalTaskRow, Incident, IncidentState, IncidentStateError
 from .people import OFFICER_ROLES, Applicant, Officer
 from .procedure import Procedure, ProcessVersion
+from .slip import Slip, SlipTemplate
 from .timer import PendingTimerRow
 from .work_item import WorkItem
 from .working_calendar import WorkingCalendarEntry
@@ -13,4 +15,5 @@ __all__ = [
     "OFFICER_ROLES", "STATUS_LABELS", "Agency", "Applicant", "Dossier", "DossierCodeSequence", "DossierEvent",
     "DossierStatus", "ExternalTaskRow", "Incident", "IncidentState", "IncidentStateError", "Officer",
     "PendingTimerRow", "Procedure", "ProcessVersion", "WorkItem", "WorkingCalendarEntry",
+    "Attachment", "Slip", "SlipTemplate",
 ]
