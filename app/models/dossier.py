@@ -129,6 +129,9 @@ class Dossier(db.Model):
                                                                    cascade="all, delete-orphan", lazy="selectin")
     attachments: Mapped[list["Attachment"]] = relationship(back_populates="dossier",  # noqa: F821
                                                            order_by="Attachment.id", cascade="all, delete-orphan")
+    #: Slips issued for the dossier (Mẫu 01–04), oldest first (:mod:`app.documents.slips`).
+    slips: Mapped[list["Slip"]] = relationship(back_populates="dossier", order_by="Slip.id",  # noqa: F821
+                                               cascade="all, delete-orphan")
 
     @property
     def owner_display_name(self) -> str:

@@ -43,7 +43,7 @@ class Slip(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), index=True)
-    dossier: Mapped["Dossier"] = relationship()  # noqa: F821
+    dossier: Mapped["Dossier"] = relationship(back_populates="slips")  # noqa: F821
     kind: Mapped[str] = mapped_column(String(40))
     template_id: Mapped[int] = mapped_column(ForeignKey("slip_templates.id"))
     template: Mapped[SlipTemplate] = relationship(lazy="joined")

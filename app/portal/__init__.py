@@ -4,3 +4,4 @@ from flask import Blueprint
 bp = Blueprint("portal", __name__)
 
 from . import routes  # noqa: E402,F401
+from . import slips  # noqa: E402,F401
