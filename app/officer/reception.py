@@ -135,8 +135,8 @@ def attachment_file(code, attachment_id):
     attachment = db.session.get(Attachment, attachment_id)
     if attachment is None or attachment.dossier_id != dossier.id or not stored_path(attachment.sha256).exists():
         abort(404, "Không tìm thấy tệp.")
-    return send_file(stored_path(attachment.sha256), mimetype=attachment.content_type,
-                     download_name=attachment.original_name)
+    return send_file(BytesIO(stored_path(attachment.sha256).read_bytes()), mimetype=attachment.content_type,
+                     download_name=attachment.original_name)  # at most ATTACHMENT_MAX_BYTES
 
 
 @bp.get("/tracking-book/<int:year>.xlsx")
