@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import current_app, has_request_context, render_template_string, url_for
 from sqlalchemy import extract, func, select
+from sqlalchemy.orm import object_session
 
 from app.extensions import db
 from app.models import Dossier, Officer, Slip
@@ -113,13 +114,14 @@ def apology_slip_data(dossier: Dossier, *, reason: str, new_due_at: datetime, si
 def issue_slip(dossier: Dossier, kind: str, values: dict[str, Any], *, actor, now: datetime) -> Slip:
     """Store a slip of ``kind`` with ``values``, numbered per issuing agency, kind and year, on the template
     version in force today (R36). Flushes."""
+    session = object_session(dossier) or db.session
     issued_on = local(now).date()
-    template = template_for(kind, issued_on)
-    number = f"{_next_number(dossier.handling_agency_id, kind, issued_on.year):04d}/{NUMBER_SUFFIX[kind]}"
+    template = template_for(kind, issued_on, session)
+    number = f"{_next_number(session, dossier.handling_agency_id, kind, issued_on.year):04d}/{NUMBER_SUFFIX[kind]}"
     slip = Slip(dossier=dossier, kind=kind, template=template, number=number, issued_at=now,
                 issued_by_label=_label(actor), data={**values, "number": number})
-    db.session.add(slip)
-    db.session.flush()
+    session.add(slip)
+    session.flush()
     return slip
 
 
@@ -168,7 +170,7 @@ def book_entry(dossier: Dossier) -> tuple[int, int]:
     in order of submission (TT 01/2018 Art. 10; R35)."""
     year = local(dossier.submitted_at).year
     from .tracking_book import book_dossiers
-    ids = [d.id for d in book_dossiers(dossier.handling_agency_id, year)]
+    ids = [d.id for d in book_dossiers(dossier.handling_agency_id, year, object_session(dossier))]
     return year, (ids.index(dossier.id) + 1 if dossier.id in ids else len(ids) + 1)
 
 
@@ -203,8 +205,8 @@ def _external(endpoint: str, **values) -> str:
         return url_for(endpoint, **values)
 
 
-def _next_number(agency_id: int, kind: str, year: int) -> int:
-    count = db.session.scalar(select(func.count(Slip.id)).join(Dossier, Slip.dossier_id == Dossier.id).where(
+def _next_number(session, agency_id: int, kind: str, year: int) -> int:
+    count = session.scalar(select(func.count(Slip.id)).join(Dossier, Slip.dossier_id == Dossier.id).where(
         Dossier.handling_agency_id == agency_id, Slip.kind == kind, extract("year", Slip.issued_at) == year))
     return (count or 0) + 1
 

@@ -19,13 +19,13 @@ COLUMNS = [("STT", 6), ("Mã hồ sơ", 24), ("Tên thủ tục hành chính", 3
            ("Ký nhận", 12), ("Ghi chú", 20)]
 
 
-def book_dossiers(agency_id: int, year: int) -> list[Dossier]:
+def book_dossiers(agency_id: int, year: int, session=None) -> list[Dossier]:
     """The unit's dossiers submitted in local ``year``, in book order (submission time, then id)."""
     from app.services.working_time import local_tz
     tz = local_tz()
     start = datetime.combine(datetime(year, 1, 1).date(), time(0), tz)
     end = datetime.combine(datetime(year + 1, 1, 1).date(), time(0), tz)
-    return list(db.session.scalars(select(Dossier).where(
+    return list((session or db.session).scalars(select(Dossier).where(
         Dossier.handling_agency_id == agency_id, Dossier.submitted_at >= start, Dossier.submitted_at < end)
         .order_by(Dossier.submitted_at, Dossier.id)))
 

@@ -13,7 +13,13 @@ from app.extensions import db
 from app.models import Slip
 from tests.conftest import post_form, sign_in_citizen, sign_in_officer
 from tests.documents.test_slips import pdf_text
-from tests.reception.helpers import OWNER, counter_app, file_at_counter, only_dossier, task_id_of
+from tests.reception.helpers import (
+    OWNER,
+    counter_app,
+    file_at_counter,
+    only_dossier,
+    task_id_of,
+)
 
 
 @pytest.fixture

@@ -12,8 +12,15 @@ from app.documents.slips import apology_slip_data, common_data, issue_slip, rend
 from app.extensions import db
 from app.models import Officer, Slip
 from tests.conftest import post_form, sign_in_officer
-from tests.reception.helpers import NO_ACCOUNT_ID, OWNER, REPRESENTATIVE, counter_app, file_at_counter, only_dossier, \
-    task_id_of
+from tests.reception.helpers import (
+    NO_ACCOUNT_ID,
+    OWNER,
+    REPRESENTATIVE,
+    counter_app,
+    file_at_counter,
+    only_dossier,
+    task_id_of,
+)
 
 A5_POINTS = (419.5, 595.3)
 
@@ -81,7 +88,7 @@ def test_receive_issues_the_receipt_with_every_required_field(app, officer):
                      "Lò Thị Hoa",  # the receiving officer
                      "Lò Văn Khoa", REPRESENTATIVE["authorisation_note"],  # the authorised submitter
                      f"/lookup?code={code}", "Mẫu 01"]:
-        assert required in text, required + ' ⟂ ' + text[-900:]
+        assert required in text, required
 
 
 def test_receipt_qr_encodes_the_public_lookup_url(app, officer):
@@ -92,7 +99,7 @@ def test_receipt_qr_encodes_the_public_lookup_url(app, officer):
         dossier = only_dossier()
         slip = dossier.slips[0]
         captured = {}
-        import app.documents.slips as slips
+        from app.documents import slips
         original = slips.render_pdf
         slips.render_pdf = lambda html: captured.setdefault("html", html) and b"%PDF-"
         try:
@@ -119,7 +126,7 @@ def test_supplement_lists_every_item_with_the_reason(app, officer):
                      "2 Văn bản ủy quyền", "3 Bản sao hợp đồng thuê địa điểm",
                      "Lý do: Hộ gia đình cùng đăng ký, nộp qua người ủy quyền", "http://localhost/procedures/",
                      "NGƯỜI HƯỚNG DẪN", "Lò Thị Hoa", "Mẫu 02", "/PBS"]:
-        assert required in text, required + ' ⟂ ' + text[-900:]
+        assert required in text, required
     with app.app_context():
         assert only_dossier().status.name == "awaiting_supplement"
 
@@ -147,7 +154,7 @@ def test_refusal_states_the_reasons(app, officer):
                      OWNER["owner_address"], OWNER["owner_phone"], f"Mã hồ sơ (nếu có): {code}",
                      "Đăng ký thành lập hộ kinh doanh", "Ngành nghề kinh doanh thuộc danh mục cấm kinh doanh",
                      "NGƯỜI TIẾP NHẬN HỒ SƠ", "Mẫu 03", "/PTC"]:
-        assert required in text, required + ' ⟂ ' + text[-900:]
+        assert required in text, required
 
 
 def test_refusal_without_reasons_cannot_be_saved(ctx):
@@ -176,7 +183,7 @@ def test_apology_slip_from_plain_values(app, officer):
                          "Lý do: Phải xác minh địa điểm kinh doanh",
                          f"ngày {local_due:%d} tháng {local_due:%m} năm {local_due:%Y}",
                          "CHỦ TỊCH UBND PHƯỜNG", leader.full_name, "Mẫu 04"]:
-            assert required in text, required + ' ⟂ ' + text[-900:]
+            assert required in text, required
         with pytest.raises(Exception, match="lý do"):
             apology_slip_data(dossier, reason=" ", new_due_at=new_due, signer_name="x")
 
@@ -192,4 +199,4 @@ def test_control_sheet_lists_each_hand_over(app, officer):
     for required in ["PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ", f"Mã hồ sơ: {code}", "Phường Tô Hiệu",
                      "Giao: Kiểm tra, tiếp nhận hồ sơ — Lò Thị Hoa", "Nhận: Thẩm định hồ sơ", "Trước hạn",
                      "Hẹn trả kết quả", "Mẫu 06"]:
-        assert required in text, required + ' ⟂ ' + text[-900:]
+        assert required in text, required

@@ -8,8 +8,17 @@ from app.extensions import db
 from app.models import Applicant, Attachment, Dossier
 from app.services.attachments import stored_path
 from tests.conftest import APPLICATION, post_form, sign_in_citizen, sign_in_officer
-from tests.reception.helpers import (COUNTER_URL, NO_ACCOUNT_ID, OWNER, PDF_BYTES, PNG_BYTES, REPRESENTATIVE,
-                                     counter_app, file_at_counter, only_dossier)
+from tests.reception.helpers import (
+    COUNTER_URL,
+    NO_ACCOUNT_ID,
+    OWNER,
+    PDF_BYTES,
+    PNG_BYTES,
+    REPRESENTATIVE,
+    counter_app,
+    file_at_counter,
+    only_dossier,
+)
 
 
 @pytest.fixture
