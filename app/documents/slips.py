@@ -26,12 +26,6 @@ RECEPTION_SLIPS = {"receive": "receipt", "supplement": "supplement_request", "re
 #: Slip kind → number suffix (TT 03/2025 Phụ lục I: PBS, PTC, PXL, PKS; the receipt carries the unit's).
 NUMBER_SUFFIX = {"receipt": "TNHS", "supplement_request": "PBS", "refusal": "PTC", "apology": "PXL",
                  "control_sheet": "PKS"}
-#: Shown names of the slips.
-SLIP_TITLES = {"receipt": "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
-               "supplement_request": "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
-               "refusal": "Phiếu từ chối tiếp nhận giải quyết hồ sơ",
-               "apology": "Văn bản xin lỗi và hẹn lại ngày trả kết quả",
-               "control_sheet": "Phiếu kiểm soát quá trình giải quyết hồ sơ"}
 
 
 class SlipDataError(ValueError):

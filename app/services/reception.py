@@ -84,7 +84,8 @@ def receive_at_counter(procedure: Procedure, *, officer: Officer, channel: int, 
     :param application: the start form's validated values.
     :param files: the scanned components (each checked by content, size and malware scan).
     :param now: aware UTC time of reception.
-    :raises ReceptionError: a party field or a file is refused (nothing is stored; the caller rolls back).
+    :raises ReceptionError: a party field or a file is refused (the caller rolls back: no row is kept; accepted files
+        already written stay on disk, named by their sha256, and are reused if uploaded again).
     :raises app.engine.EngineError: the diagram failed on its first steps (roll back).
     """
     errors = check_parties(channel, owner, submitter)

@@ -178,7 +178,7 @@ def test_apology_slip_from_plain_values(app, officer):
         slip = issue_slip(dossier, "apology", {**common_data(dossier, leader, now), **values}, actor=leader, now=now)
         text = pdf_text(render_slip(slip))
         local_due = new_due.astimezone(__import__("zoneinfo").ZoneInfo("Asia/Ho_Chi_Minh"))
-        for required in ["PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ", f"Mã hồ sơ: {dossier.code}",
+        for required in ["VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT", f"Mã hồ sơ: {dossier.code}",
                          OWNER["owner_name"], NO_ACCOUNT_ID, "Đăng ký thành lập hộ kinh doanh",
                          "Lý do: Phải xác minh địa điểm kinh doanh",
                          f"ngày {local_due:%d} tháng {local_due:%m} năm {local_due:%Y}",
