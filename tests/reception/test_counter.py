@@ -64,6 +64,8 @@ def test_counter_dossier_records_channel_owner_submitter_and_the_scan(app, offic
         assert [e.kind for e in dossier.events][:2] == ["submitted", "counter_reception"]
         assert dossier.events[0].data["channel"] == "counter"
         assert "sha256" not in str(dossier.application)  # files stay out of the application / task data
+    check_page = officer.get(response.headers["Location"]).get_data(as_text=True)
+    assert "de-nghi.png" in check_page and "uy-quyen.pdf" in check_page  # the scans beside the check form
     page = officer.get(f"/officer/dossiers/{dossier.code}").get_data(as_text=True)
     assert "Lò Văn Khoa" in page and REPRESENTATIVE["authorisation_note"] in page
     assert "Quàng Văn Dũng" in page and "Trực tiếp tại Bộ phận Một cửa" in page
