@@ -28,6 +28,15 @@ class Config:
     DEV_IDENTITY_PROVIDER = False  # development stand-in for VNeID; never in production
     LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))  # failed officer logins before lockout
     LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))  # minutes a lockout lasts
+    # scanned components uploaded at the counter: stored here by sha256 (outside task data), largest accepted size
+    ATTACHMENTS_DIR = os.environ.get("ATTACHMENTS_DIR", str(BASE_DIR / "instance" / "attachments"))
+    ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(10_000_000)))  # bytes per file
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(60_000_000)))  # bytes per request (Flask)
+    # ClamAV command (clamdscan/clamscan path); empty = use whichever is on PATH, none = record "not scanned"
+    MALWARE_SCAN_COMMAND = os.environ.get("MALWARE_SCAN_COMMAND", "")
+    MALWARE_SCAN_TIMEOUT_SECONDS = int(os.environ.get("MALWARE_SCAN_TIMEOUT_SECONDS", "120"))  # per file
+    # public base URL printed in the slips' QR codes (empty = the URL of the request that renders the slip)
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SQLALCHEMY_ENGINE_OPTIONS = {"connect_args": {"timeout": 15}} if SQLALCHEMY_DATABASE_URI.startswith("sqlite") else {}

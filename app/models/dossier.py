@@ -53,6 +53,14 @@ STATUS_LABELS = {
 }
 
 
+#: National channel codes (DVCQG; legal.md §1.1 and R16) → Vietnamese label.
+CHANNELS = {1: "Trực tiếp tại Bộ phận Một cửa", 2: "Trực tuyến", 3: "Qua dịch vụ bưu chính công ích"}
+CHANNEL_DIRECT, CHANNEL_ONLINE, CHANNEL_POSTAL = 1, 2, 3
+#: How the dossier came to the counter (ND 118/2025 Art. 15.2) → Vietnamese label.
+SUBMITTER_KINDS = {"self": "Chủ hồ sơ tự nộp", "authorised": "Người được ủy quyền",
+                   "hired_service": "Tổ chức, cá nhân được thuê dịch vụ"}
+
+
 class Dossier(db.Model):
     """A filed dossier travelling through its procedure's BPMN, bound to the process version it started on."""
 
@@ -65,15 +73,36 @@ class Dossier(db.Model):
     procedure: Mapped[Procedure] = relationship()
     process_version_id: Mapped[int] = mapped_column(ForeignKey("process_versions.id"))
     process_version: Mapped[ProcessVersion] = relationship(lazy="joined")
-    #: None for a system-started dossier (a timer start event started it: app.services.timer_starts).
+    #: The citizen account that filed online; ``None`` for a dossier received at the counter or by post, and
+    #: for a system-started dossier (a timer start event started it: app.services.timer_starts).
     applicant_id: Mapped[int | None] = mapped_column(ForeignKey("applicants.id"))
     applicant: Mapped[Applicant | None] = relationship()
     handling_agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
     handling_agency: Mapped[Agency] = relationship(foreign_keys=[handling_agency_id], lazy="joined")
     #: One-time key of the filing form, so a double tap or a replayed POST files one dossier, not two.
     submission_key: Mapped[str | None] = mapped_column(String(64), unique=True)
-    #: National channel code: 1 counter, 2 postal, 3 online.
-    channel: Mapped[int] = mapped_column(default=3)
+    #: National (DVCQG) channel code, :data:`CHANNELS`: 1 direct at the counter, 2 online, 3 postal (ND 118/2025
+    #: Art. 15; legal.md R16).
+    channel: Mapped[int] = mapped_column(default=2)
+    #: Who brought the dossier for its owner, :data:`SUBMITTER_KINDS`: ``self``, ``authorised`` (ủy quyền) or
+    #: ``hired_service`` (thuê dịch vụ) (ND 118/2025 Art. 15.2; R16, R24).
+    submitter_kind: Mapped[str] = mapped_column(String(20), default="self")
+    #: The dossier owner (chủ hồ sơ): ``person`` or ``organisation``, with identifier and contacts (R24; TT 03/2025
+    #: Mẫu 01). Filled from the citizen's identity online and typed at the counter.
+    owner_kind: Mapped[str] = mapped_column(String(20), default="person")
+    owner_name: Mapped[str | None] = mapped_column(String(200))
+    #: 12-digit personal ID number, or the organisation's enterprise/tax code.
+    owner_id_number: Mapped[str | None] = mapped_column(String(20), index=True)
+    owner_address: Mapped[str | None] = mapped_column(String(300))
+    owner_phone: Mapped[str | None] = mapped_column(String(20))
+    owner_email: Mapped[str | None] = mapped_column(String(120))
+    #: The person who brought it when not the owner (representative or hired service) and the authorisation.
+    submitter_name: Mapped[str | None] = mapped_column(String(200))
+    submitter_id_number: Mapped[str | None] = mapped_column(String(20))
+    submitter_phone: Mapped[str | None] = mapped_column(String(20))
+    submitter_address: Mapped[str | None] = mapped_column(String(300))
+    #: The authorisation paper (number, date, issuer) for an authorised or hired submitter.
+    authorisation_note: Mapped[str | None] = mapped_column(String(300))
     status: Mapped[DossierStatus] = mapped_column(Enum(DossierStatus, native_enum=False, length=30))
     #: What the applicant filed (the start form's values), JSON object.
     application: Mapped[dict[str, Any]] = mapped_column(JSON)
@@ -101,6 +130,20 @@ class Dossier(db.Model):
                                                         lazy="selectin")
     pending_timers: Mapped[list["PendingTimerRow"]] = relationship(back_populates="dossier",  # noqa: F821
                                                                    cascade="all, delete-orphan", lazy="selectin")
+    attachments: Mapped[list["Attachment"]] = relationship(back_populates="dossier",  # noqa: F821
+                                                           order_by="Attachment.id", cascade="all, delete-orphan")
+    #: Slips issued for the dossier (Mẫu 01–04), oldest first (:mod:`app.documents.slips`).
+    slips: Mapped[list["Slip"]] = relationship(back_populates="dossier", order_by="Slip.id",  # noqa: F821
+                                               cascade="all, delete-orphan")
+
+    @property
+    def owner_display_name(self) -> str:
+        """The owner's name, or the filing citizen's for a dossier filed before owners were recorded."""
+        return self.owner_name or (self.applicant.full_name if self.applicant else "")
+
+    @property
+    def channel_label(self) -> str:
+        return CHANNELS.get(self.channel, str(self.channel))
 
     def record_event(self, kind: str, *, at: datetime, actor: Officer | Applicant | None = None,
                      data: dict[str, Any] | None = None) -> "DossierEvent":
@@ -117,12 +160,14 @@ class Dossier(db.Model):
     @property
     def system_started(self) -> bool:
         """True when the scheduler started it at a timer start event (no applicant filed it)."""
-        return self.applicant_id is None and self.applicant is None
+        return self.applicant_id is None and not self.owner_name and self.process_version.system_started
 
     @property
     def applicant_label(self) -> str:
         """What pages show as the applicant: the name, or that the system started the dossier on its schedule."""
-        return self.applicant.full_name if self.applicant is not None else "Hệ thống (khởi tạo theo lịch)"
+        if self.system_started:
+            return "Hệ thống (khởi tạo theo lịch)"
+        return self.owner_display_name
 
     def has_event(self, kind: str) -> bool:
         """Whether the history holds an event of ``kind`` (one query; the history is not loaded)."""

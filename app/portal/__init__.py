@@ -5,3 +5,4 @@ bp = Blueprint("portal", __name__)
 
 from . import routes  # noqa: E402,F401
 from . import apologies  # noqa: E402,F401
+from . import slips  # noqa: E402,F401

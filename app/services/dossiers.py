@@ -5,14 +5,20 @@ Services only flush; the route (or scheduler job) commits once. ``now`` is alway
 from datetime import datetime
 from typing import Any
 
+from app.documents.slips import SlipDataError, issue_documents, reception_reasons
 from app.engine import DossierWorkflow, TaskNotReadyError, frozen_at
 from app.extensions import db
 from app.models import Agency, Applicant, Dossier, DossierStatus, Officer, Procedure, WorkItem
+from app.models.dossier import CHANNEL_ONLINE, CHANNEL_POSTAL
+
+#: Channel code → the name history entries use.
+CHANNEL_NAMES = {1: "counter", CHANNEL_ONLINE: "online", CHANNEL_POSTAL: "postal"}
 
 from . import apologies, clock, step_log
 from .deadlines import TimeLimit
 from .dossier_codes import next_dossier_code
 from .dossier_state import restore_workflow, save_workflow
+from .parties import owner_from_application, set_parties
 from .working_time import local_tz, reception_deadlines
 
 #: Reception outcomes of the one-stop check (ND 118/2025 Art. 17.1(c): receive, supplement, refuse).
@@ -40,15 +46,19 @@ class RuleViolationError(DossierActionError):
     """The action breaks a legal rule (e.g. a second supplement request); the message cites the rule."""
 
 
-def submit_dossier(procedure: Procedure, *, applicant: Applicant, handling_agency: Agency,
-                   application: dict[str, Any], now: datetime, submission_key: str | None = None) -> Dossier:
-    """File a dossier online on the procedure's newest published version and start its workflow.
+def submit_dossier(procedure: Procedure, *, applicant: Applicant | None, handling_agency: Agency,
+                   application: dict[str, Any], now: datetime, submission_key: str | None = None,
+                   channel: int = CHANNEL_ONLINE, received_by: Officer | None = None) -> Dossier:
+    """File a dossier on the procedure's newest published version and start its workflow: online by the citizen,
+    or at the counter / by post through a one-stop officer (``channel``, ``received_by``; no citizen account needed:
+    ``applicant`` may be ``None``, see :mod:`app.services.reception`).
 
     The code is issued at once by the provincial system (ND 118/2025 Art. 28.1) with the handling agency's
     identifier and the local date of receipt by the system.
 
     :param application: the start form's validated values (JSON-ready).
     :param submission_key: the filing form's one-time key (unique: a second dossier with it cannot be stored).
+    :param channel: national channel code (:data:`app.models.dossier.CHANNELS`).
     :param now: aware UTC time of submission.
     :raises ValueError: the procedure has no published version.
     :raises app.engine.EngineError: the diagram failed on its first steps (nothing is saved).
@@ -58,12 +68,14 @@ def submit_dossier(procedure: Procedure, *, applicant: Applicant, handling_agenc
         raise ValueError(f"procedure {procedure.code} has no published version")
     code = next_dossier_code(handling_agency.code, now.astimezone(local_tz()).date())
     start_data = {**application, "dossier_code": code, "procedure_code": procedure.code,
-                  "handling_agency_code": handling_agency.code, "submitted_at": now.isoformat()}
+                  "handling_agency_code": handling_agency.code, "submitted_at": now.isoformat(), "channel": channel}
     dossier = Dossier(code=code, procedure=procedure, process_version=version, applicant=applicant,
-                      handling_agency=handling_agency, channel=3, status=DossierStatus.submitted,
+                      handling_agency=handling_agency, channel=channel, status=DossierStatus.submitted,
                       application=application, workflow_state="", submitted_at=now, submission_key=submission_key)
+    set_parties(dossier, owner_from_application(application, applicant))
     db.session.add(dossier)
-    dossier.record_event("submitted", at=now, actor=applicant, data={"channel": "online"})
+    dossier.record_event("submitted", at=now, actor=received_by or applicant,
+                         data={"channel": CHANNEL_NAMES.get(channel, channel), "channel_code": channel})
     with frozen_at(now):  # the engine's timers count from the request's time, as the due dates do
         workflow = DossierWorkflow.start(version.content_hash, lambda: version.spec_json, start_data)
         save_workflow(dossier, workflow, now=now)
@@ -94,6 +106,10 @@ def complete_work_item(dossier: Dossier, task_id: str, *, actor: Officer | Appli
     data = dict(values)
     if data.get("reception_outcome") == "supplement" and dossier.has_event("supplement_requested"):
         raise RuleViolationError(SUPPLEMENT_ONCE)
+    try:  # each reception outcome needs what its slip prints (Mẫu 02 items and reason, Mẫu 03 reasons)
+        reception_reasons(data.get("reception_outcome") or "", data)
+    except SlipDataError as exc:
+        raise RuleViolationError(str(exc)) from exc
     if data.get("reception_outcome") == "receive":
         data.update(_receive(dossier, now))
     workflow = restore_workflow(dossier)
@@ -121,6 +137,7 @@ def _record_completion(dossier: Dossier, item: WorkItem, actor, data: dict, valu
     outcome = data.get("reception_outcome")
     if outcome in RECEPTION_EVENTS:
         dossier.record_event(RECEPTION_EVENTS[outcome], at=now, actor=actor, data=_reception_details(dossier, data))
+    issue_documents(dossier, item.bpmn_id, data, actor=actor, now=now)  # Mẫu 01–04 (app.documents)
     if data.get("decision") in DECISIONS:
         dossier.record_event("decision_recorded", at=now, actor=actor, data={
             "decision": data["decision"], "reason": data.get("decision_reason") or ""})
@@ -139,12 +156,16 @@ def ensure_may_act(actor: Officer | Applicant, dossier: Dossier, item: WorkItem)
 
     Officers: of the dossier's handling agency, in one of its candidate groups or named among its candidate users,
     and the assignee when the diagram names one (Camunda 7's ``candidateGroups``/``candidateUsers``/``assignee``).
-    Applicants: the dossier's own applicant, on items of the ``applicant`` group.
+    Applicants: the dossier's own applicant, on items of the ``applicant`` group; for a dossier filed at the counter
+    or by post, the handling agency's one-stop officers record the applicant's answer.
 
     :raises NotAllowedError: otherwise.
     """
     if isinstance(actor, Applicant):
         allowed = APPLICANT_GROUP in item.groups and dossier.applicant_id == actor.id
+    elif APPLICANT_GROUP in item.groups and dossier.channel != CHANNEL_ONLINE:
+        # a counter or postal applicant answers at the counter: its one-stop officers record it (ND 118/2025 Art. 15)
+        allowed = item.agency_id == actor.agency_id and "one_stop" in actor.roles
     else:
         candidate = bool(item.groups & actor.roles) or actor.username in item.users
         allowed = item.agency_id == actor.agency_id and candidate and item.assignee in (None, "", actor.username)
@@ -164,7 +185,7 @@ def _receive(dossier: Dossier, now: datetime) -> dict[str, str]:
 
 
 def _reception_details(dossier: Dossier, data: dict[str, Any]) -> dict[str, Any]:
-    details = {key: data[key] for key in ("missing_items", "refusal_reason") if data.get(key)}
+    details = {key: data[key] for key in ("missing_items", "supplement_reason", "refusal_reason") if data.get(key)}
     if dossier.due_at is not None and data.get("reception_outcome") == "receive":
         details["due_at"] = dossier.due_at.isoformat()
     return details

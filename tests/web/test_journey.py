@@ -57,7 +57,8 @@ def test_household_business_registration_end_to_end(app):
     assert list(s.work_items) == ["check_dossier"] and s.due_at is None and s.timers == {}
 
     officer_completes(app, "motcua.tohieu", "check_dossier",
-                      {"reception_outcome": "supplement", "missing_items": "Biên bản họp thành viên hộ gia đình"})
+                      {"reception_outcome": "supplement", "missing_items": "Biên bản họp thành viên hộ gia đình",
+                       "supplement_reason": "Hộ gia đình cùng đăng ký"})
     s = snapshot(app)
     assert s.status is DossierStatus.awaiting_supplement and list(s.work_items) == ["submit_supplement"]
     page = citizen.get(f"/my-dossiers/{s.code}").get_data(as_text=True)
@@ -119,7 +120,8 @@ def test_second_supplement_request_is_refused_and_decisions_reach_the_citizen(ap
     sign_in_citizen(citizen, "014090001234")
     post_form(citizen, "/procedures/1.001612/apply", APPLICATION)
     officer_completes(app, "motcua.tohieu", "check_dossier",
-                      {"reception_outcome": "supplement", "missing_items": "Văn bản ủy quyền"})
+                      {"reception_outcome": "supplement", "missing_items": "Văn bản ủy quyền",
+                       "supplement_reason": "Nộp qua người được ủy quyền"})
     s = snapshot(app)
     post_form(citizen, f"/my-dossiers/{s.code}/tasks/{s.work_items['submit_supplement']}",
               {"supplement_note": "Đã nộp văn bản ủy quyền", "supplement_confirmation": "true"})
@@ -130,7 +132,8 @@ def test_second_supplement_request_is_refused_and_decisions_reach_the_citizen(ap
     page = officer.get(recheck).get_data(as_text=True)
     assert "Đã nộp văn bản ủy quyền" in page  # the citizen's answer is shown to the officer
     assert "checked" not in page.split('value="supplement"')[1][:40]  # the old answer is not pre-selected
-    refused = post_form(officer, recheck, {"reception_outcome": "supplement", "missing_items": "Lần hai"})
+    refused = post_form(officer, recheck, {"reception_outcome": "supplement", "missing_items": "Lần hai",
+                                            "supplement_reason": "Lý do"})
     assert refused.status_code == 303
     assert "Chỉ được yêu cầu bổ sung" in officer.get(refused.headers["Location"]).get_data(as_text=True)
     assert snapshot(app).status is DossierStatus.submitted

@@ -1,0 +1,190 @@
+"""One-stop counter: receiving a dossier brought in person, by post, by a representative or a hired service, and
+printing its documents (slips, process-control sheet, tracking book). Every route checks role and agency."""
+import uuid
+from datetime import UTC, datetime
+from functools import wraps
+from io import BytesIO
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app.auth import officer_required
+from app.camunda_forms import validate_submission
+from app.documents.catalogue import documents_of
+from app.documents.slips import control_sheet_pdf, render_slip
+from app.documents.tracking_book import tracking_book_xlsx
+from app.engine import EngineError
+from app.extensions import db
+from app.models import Attachment, Dossier, Procedure, Slip
+from app.models.dossier import CHANNELS, SUBMITTER_KINDS
+from app.services import reception
+from app.services.attachments import stored_path
+from app.task_forms import form_context, start_form_of
+
+from . import bp
+
+#: Roles that work on a dossier of their agency and may print its documents.
+DOSSIER_ROLES = {"one_stop", "specialist", "leader"}
+OWNER_FIELDS = ("owner_kind", "owner_name", "owner_id_number", "owner_address", "owner_phone", "owner_email")
+SUBMITTER_FIELDS = ("submitter_kind", "submitter_name", "submitter_id_number", "submitter_phone",
+                    "submitter_address", "authorisation_note")
+
+
+def one_stop_required(view):
+    """Officers with the ``one_stop`` role only (403 otherwise)."""
+    @wraps(view)
+    @officer_required
+    def wrapped(*args, **kwargs):
+        if "one_stop" not in current_user.roles:
+            abort(403, "Chức năng này dành cho công chức Bộ phận Một cửa.")
+        return view(*args, **kwargs)
+    return wrapped
+
+
+@bp.get("/reception")
+@one_stop_required
+def reception_index():
+    """Pick the procedure of a dossier brought to the counter; link to this year's tracking book."""
+    procedures = [p for p in db.session.scalars(select(Procedure).order_by(Procedure.name)) if p.published_version]
+    return render_template("officer/reception_index.html", procedures=procedures, year=datetime.now(UTC).year)
+
+
+@bp.route("/reception/<code>", methods=["GET", "POST"])
+@one_stop_required
+def receive_at_counter(code):
+    """Counter form: channel, owner, submitter, the procedure's start form and the scanned components."""
+    procedure = db.session.scalar(select(Procedure).where(Procedure.code == code))
+    if procedure is None or procedure.published_version is None:
+        abort(404, "Không tìm thấy thủ tục.")
+    version = procedure.published_version
+    form = start_form_of(version)
+    agency = current_user.agency
+    context = {**form_context(), "handling_agency_options": [{"label": agency.name, "value": agency.code}]}
+    components = documents_of(version.catalogue)
+    values, errors = {}, {}
+    if request.method == "POST":
+        submitted = request.form.copy()
+        submitted["handling_agency_code"] = agency.code
+        values, errors = validate_submission(form, submitted, context) if form else ({}, {})
+        parties = _parties(request.form)
+        errors.update(reception.check_parties(_channel(request.form), *parties))
+        if not errors:
+            result = _receive(procedure, values, parties, components)
+            if not isinstance(result, dict):
+                return result
+            errors = result
+        values = request.form.to_dict(flat=False)
+    return render_template("officer/reception_new.html", procedure=procedure, form=form, values=values,
+                           errors=errors, context=context, components=components, channels=CHANNELS,
+                           submitter_kinds=SUBMITTER_KINDS, page=request.form if request.method == "POST" else {},
+                           submission_key=request.form.get("submission_key") or uuid.uuid4().hex), \
+        400 if errors else 200
+
+
+def _receive(procedure, values, parties, components):
+    files = _scanned_files(components)
+    try:
+        dossier = reception.receive_at_counter(
+            procedure, officer=current_user, channel=_channel(request.form), owner=parties[0], submitter=parties[1],
+            application=values, files=files, now=datetime.now(UTC),
+            submission_key=request.form.get("submission_key") or None)
+        db.session.commit()
+    except reception.ReceptionError as exc:
+        db.session.rollback()
+        return exc.errors
+    except IntegrityError:
+        db.session.rollback()
+        flash("Hồ sơ này đã được lưu (biểu mẫu gửi hai lần).", "warning")
+        return redirect(url_for("officer.inbox"), 303)
+    except EngineError as exc:
+        db.session.rollback()
+        abort(422, f"Quy trình gặp lỗi tại bước {exc.element_id or '?'}: {exc}. Không có thay đổi nào được lưu.")
+    flash(f"Đã lưu hồ sơ {dossier.code}. Kiểm tra hồ sơ và chọn kết quả tiếp nhận.", "success")
+    check = next((w for w in dossier.work_items if "one_stop" in w.groups), None)
+    target = url_for("officer.work_item", task_id=check.task_id) if check else url_for(
+        "officer.dossier_detail", code=dossier.code)
+    return redirect(target, 303)
+
+
+@bp.get("/dossiers/<code>/slips/<int:slip_id>.pdf")
+@officer_required
+def slip_pdf(code, slip_id):
+    """One issued slip of a dossier of my agency, as an A5 PDF."""
+    dossier = _agency_dossier_or_404(code)
+    slip = db.session.get(Slip, slip_id)
+    if slip is None or slip.dossier_id != dossier.id:
+        abort(404, "Không tìm thấy phiếu.")
+    return _pdf(render_slip(slip), f"{slip.kind}-{dossier.code}.pdf")
+
+
+@bp.get("/dossiers/<code>/control-sheet.pdf")
+@officer_required
+def control_sheet(code):
+    """The process-control sheet of a dossier of my agency, from its step log."""
+    dossier = _agency_dossier_or_404(code)
+    return _pdf(control_sheet_pdf(dossier, now=datetime.now(UTC)), f"phieu-kiem-soat-{dossier.code}.pdf")
+
+
+@bp.get("/dossiers/<code>/attachments/<int:attachment_id>")
+@officer_required
+def attachment_file(code, attachment_id):
+    """A scanned component of a dossier of my agency."""
+    dossier = _agency_dossier_or_404(code)
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None or attachment.dossier_id != dossier.id or not stored_path(attachment.sha256).exists():
+        abort(404, "Không tìm thấy tệp.")
+    return send_file(BytesIO(stored_path(attachment.sha256).read_bytes()), mimetype=attachment.content_type,
+                     download_name=attachment.original_name)  # at most ATTACHMENT_MAX_BYTES
+
+
+@bp.get("/tracking-book/<int:year>.xlsx")
+@officer_required
+def tracking_book(year):
+    """My agency's tracking book of ``year`` (one-stop officers and leaders)."""
+    if not current_user.roles & {"one_stop", "leader"}:
+        abort(403, "Sổ theo dõi hồ sơ dành cho công chức Bộ phận Một cửa và lãnh đạo cơ quan.")
+    if not 2000 <= year <= 2100:
+        abort(404)
+    content = tracking_book_xlsx(current_user.agency, year)
+    return send_file(BytesIO(content), download_name=f"so-theo-doi-ho-so-{current_user.agency.code}-{year}.xlsx",
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", as_attachment=True)
+
+
+def _agency_dossier_or_404(code: str) -> Dossier:
+    """A dossier of my agency (404 for any other: its existence is not disclosed), for a role that works on it."""
+    dossier = db.session.scalar(select(Dossier).where(Dossier.code == code))
+    if dossier is None or dossier.handling_agency_id != current_user.agency_id:
+        abort(404, "Không tìm thấy hồ sơ trong cơ quan của bạn.")
+    if not current_user.roles & DOSSIER_ROLES:
+        abort(403, "Bạn không có quyền xem giấy tờ của hồ sơ này.")
+    return dossier
+
+
+def _pdf(content: bytes, name: str):
+    return send_file(BytesIO(content), mimetype="application/pdf", download_name=name)
+
+
+def _channel(form) -> int:
+    try:
+        return int(form.get("channel", ""))
+    except ValueError:
+        return 0
+
+
+def _parties(form) -> tuple[dict, dict]:
+    return ({f: form.get(f, "") for f in OWNER_FIELDS}, {f: form.get(f, "") for f in SUBMITTER_FIELDS})
+
+
+def _scanned_files(components: list[str]) -> list[reception.ScannedFile]:
+    """Uploaded files: ``file_<n>`` for the catalogue's n-th component (several allowed), ``file_other``."""
+    files = []
+    for key in sorted(request.files):
+        index = key.removeprefix("file_")
+        component = (components[int(index)] if index.isdigit() and int(index) < len(components)
+                     else request.form.get("other_component") or "Giấy tờ khác")
+        for upload in request.files.getlist(key):
+            if upload and upload.filename:
+                files.append(reception.ScannedFile(component, upload.filename, upload.read()))
+    return files
