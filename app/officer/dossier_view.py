@@ -1,0 +1,39 @@
+"""What the officers' dossier page shows beyond the dossier row: its diagram's markers and its documents.
+
+The diagram is the dossier's own process version (running dossiers keep theirs), drawn by bpmn-js NavigatedViewer
+(:mod:`app.admin.viewer`, ``static/bpmn-viewer.js``) with CSS markers per element id:
+
+* ``dossier-active`` — where it stands now (ready user tasks, timers and messages waited for);
+* ``dossier-completed`` — tasks and events run to completion;
+* ``dossier-taken`` — sequence flows the workflow went along.
+"""
+from app.engine.bpmn_xml import BPMN, read_xml
+from app.engine.path import process_path
+from app.models import Dossier
+from app.services.dossier_state import restore_workflow
+
+ACTIVE, COMPLETED, TAKEN = "dossier-active", "dossier-completed", "dossier-taken"
+
+
+def diagram_markers(dossier: Dossier) -> dict[str, str]:
+    """``{BPMN element id: marker class}`` for the dossier's diagram; ``{}`` before the workflow has a state."""
+    if not dossier.workflow_state:
+        return {}
+    path = process_path(restore_workflow(dossier))
+    markers = {element: COMPLETED for element in path.completed}
+    markers.update({element: ACTIVE for element in path.active})
+    root = read_xml(dossier.process_version.bpmn_xml.encode())
+    for flow in root.iter(f"{{{BPMN}}}sequenceFlow"):
+        if (flow.get("sourceRef"), flow.get("targetRef")) in path.transitions:
+            markers[flow.get("id")] = TAKEN
+    return markers
+
+
+def dossier_documents(dossier: Dossier) -> list:
+    """The dossier's attachments and slips, newest last, when the documents model exists (helper E's
+    ``app/documents``); ``[]`` otherwise, and the page shows an empty state.
+
+    Each entry needs ``name``, ``created_at`` and ``url`` (or ``None`` when it cannot be downloaded here).
+    """
+    documents = getattr(dossier, "documents", None)
+    return list(documents) if documents is not None else []
