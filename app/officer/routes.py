@@ -191,7 +191,8 @@ def _my_agency_item(task_id: str) -> WorkItem | None:
 def _work_item_action(task_id: str, action, done_message: str | None):
     """Run ``action(item, now)`` on a work item of my agency, commit once, and go back to ``?next=`` (or the inbox).
 
-    Refusals are flashed (a conflict or a broken rule) or answered 403 (not allowed); nothing is saved then.
+    Refusals are flashed (a conflict, a broken rule, an item handled meanwhile) or answered 403 (not allowed);
+    nothing is saved then.
     """
     back = safe_next_url("/officer/") or url_for("officer.inbox")
     item = _my_agency_item(task_id)
@@ -204,9 +205,9 @@ def _work_item_action(task_id: str, action, done_message: str | None):
     except dossiers.NotAllowedError as exc:
         db.session.rollback()
         abort(403, str(exc))
-    except (dossiers.RuleViolationError, StaleDataError) as exc:
+    except (dossiers.DossierActionError, StaleDataError) as exc:
         db.session.rollback()
-        flash(str(exc) if isinstance(exc, dossiers.RuleViolationError) else "Hồ sơ vừa có thay đổi, vui lòng thử lại.",
+        flash(str(exc) if isinstance(exc, dossiers.DossierActionError) else "Hồ sơ vừa có thay đổi, vui lòng thử lại.",
               "error")
         return redirect(back, 303)
     if done_message:

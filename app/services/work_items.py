@@ -15,7 +15,7 @@ from sqlalchemy.orm import object_session
 
 from app.models import Officer, WorkItem
 
-from .dossiers import NotAllowedError, RuleViolationError
+from .dossiers import AlreadyHandledError, NotAllowedError, RuleViolationError
 
 #: Role allowed to reassign a work item to another officer of the agency.
 LEADER_ROLE = "leader"
@@ -50,6 +50,7 @@ def claim_work_item(item: WorkItem, *, officer: Officer, now: datetime) -> None:
     :param now: aware UTC time of the request.
     :raises NotAllowedError: ``officer`` is not a candidate for it.
     :raises ClaimConflictError: it is already claimed (by anyone, the officer included).
+    :raises AlreadyHandledError: it was completed meanwhile.
     """
     if not is_candidate(officer, item):
         raise NotAllowedError("Bạn không thuộc nhóm xử lý công việc này.")
@@ -59,9 +60,13 @@ def claim_work_item(item: WorkItem, *, officer: Officer, now: datetime) -> None:
     won = session.execute(update(WorkItem).where(WorkItem.id == item.id, WorkItem.claimed_by_id.is_(None))
                           .values(claimed_by_id=officer.id, claimed_at=now)
                           .execution_options(synchronize_session=False)).rowcount
-    session.refresh(item)
     if not won:
-        raise ClaimConflictError(f"Công việc này vừa được {item.claimed_by.full_name} nhận.")
+        holder = session.scalar(select(Officer).join(WorkItem, WorkItem.claimed_by_id == Officer.id)
+                                .where(WorkItem.id == item.id))
+        if holder is None:  # completed (and its row removed) meanwhile
+            raise AlreadyHandledError("Công việc này đã được xử lý hoặc không còn tồn tại.")
+        raise ClaimConflictError(f"Công việc này vừa được {holder.full_name} nhận.")
+    session.refresh(item)
     item.dossier.record_event("work_item_claimed", at=now, actor=officer,
                               data={"task": item.task_name, "bpmn_id": item.bpmn_id, "to": officer.username})
 

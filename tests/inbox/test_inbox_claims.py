@@ -22,6 +22,8 @@ def test_a_claimed_item_is_refused_to_a_colleague_with_the_claimers_name(app, fi
     assert claim(first, task_id).status_code == 303
     assert code not in second.get("/officer/?filter=groups").get_data(as_text=True)
     assert "Lò Thị Hoa" in second.get("/officer/?filter=all").get_data(as_text=True)
+    notice = second.get(f"/officer/work-items/{task_id}").get_data(as_text=True)
+    assert "đang do <strong>Lò Thị Hoa</strong> nhận xử lý" in notice
     late = claim(second, task_id)
     assert "đã được Lò Thị Hoa nhận" in second.get(late.headers["Location"]).get_data(as_text=True)
     refused = post_form(second, f"/officer/work-items/{task_id}", {"reception_outcome": "receive"})
