@@ -18,7 +18,7 @@ from app.work_item_views import work_item_page
 
 from . import bp, dossier_view
 from .forms import ChangePasswordForm, SignInForm
-from .inbox import DEFAULT_FILTER, FILTERS, inbox_page
+from .inbox import DEFAULT_FILTER, FILTERS, WorkingClock, inbox_page
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -157,6 +157,8 @@ def dossier_detail(code):
                            viewer=viewer_assets(static), viewer_version=BPMN_JS_VERSION,
                            markers=dossier_view.diagram_markers(dossier),
                            documents=dossier_view.dossier_documents(dossier), reassign=reassign,
+                           due_chip=(WorkingClock.current().chip(dossier.due_at, datetime.now(UTC))
+                                     if dossier.due_at and not dossier.status.is_final else None),
                            may_act={item.id: work_items.is_candidate(current_user, item)
                                     for item in dossier.work_items})
 

@@ -39,8 +39,8 @@ def test_citizen_files_on_a_phone_and_the_one_stop_officer_receives_it(live_serv
     assert filter_count(desktop, "todo") == 1 and filter_count(desktop, "groups") == 1
     assert filter_count(desktop, "mine") == 0
     row = desktop.locator(f'tr[data-dossier="{code}"]')
-    row.get_by_role("button", name="Nhận việc").click()
-    desktop.wait_for_load_state()
+    with desktop.expect_navigation():
+        row.get_by_role("button", name="Nhận việc").click()
     assert filter_count(desktop, "mine") == 1 and filter_count(desktop, "groups") == 0
     desktop.click('a[data-filter="mine"]')
     desktop.locator(f'tr[data-dossier="{code}"] a.task-link').click()
@@ -62,3 +62,29 @@ def test_citizen_files_on_a_phone_and_the_one_stop_officer_receives_it(live_serv
     assert filter_count(desktop, "groups") == 1
     desktop.click('a[data-filter="groups"]')
     assert desktop.locator(f'tr[data-dossier="{code}"]').get_by_text("Thẩm định hồ sơ").is_visible()
+
+
+def test_the_inbox_fits_a_phone(live_server, phone, desktop):
+    """An officer on a phone: filters and the work item are reachable without sideways scrolling."""
+    base = live_server.url
+    sign_in_citizen_page(desktop, base, "014090001234")
+    desktop.goto(f"{base}/procedures/1.001612/apply")
+    desktop.check("#f-registration_type-2")
+    for field, value in (("#f-business_name", "Hộ kinh doanh Tạp hóa"), ("#f-business_address", "Bản Hài"),
+                         ("#f-business_lines", "Bán lẻ (4711)"), ("#f-capital_vnd", "50000000")):
+        desktop.fill(field, value)
+    desktop.select_option("#f-handling_agency_code", "H54.10.01")
+    desktop.check("#f-commitment")
+    desktop.locator("form button[type=submit]").last.click()
+    desktop.wait_for_url(re.compile(r".*/my-dossiers/H54\.10\.01-.*"))
+    sign_in_officer_page(phone, base, "motcua.tohieu")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    assert filter_count(phone, "todo") == 1
+    phone.locator('a[data-filter="overdue"]').tap()
+    phone.wait_for_url("**filter=overdue**")
+    assert "Không có công việc nào" in phone.content()
+    phone.locator('a[data-filter="groups"]').tap()
+    phone.wait_for_url("**filter=groups**")
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="Nhận việc").tap()
+    assert filter_count(phone, "mine") == 1 and "Đã nhận công việc" in phone.content()
