@@ -86,3 +86,23 @@ def test_sorted_by_due_time_soonest_first(app, filed):
         db.session.commit()
     html = officer_client(app, "motcua.tohieu").get("/officer/").get_data(as_text=True)
     assert html.index(second) < html.index(first)
+
+
+def test_overdue_and_due_soon_filters_follow_working_time(app, filed):
+    from datetime import UTC, datetime, timedelta
+    code, _ = filed
+    second, _ = file_dossier(app)
+    with app.app_context():
+        late = db.session.scalar(select(Dossier).where(Dossier.code == code))
+        late.work_items[0].due_at = datetime.now(UTC) - timedelta(days=8)  # more than one working week ago
+        soon = db.session.scalar(select(Dossier).where(Dossier.code == second))
+        soon.work_items[0].due_at = datetime.now(UTC) + timedelta(minutes=30)
+        db.session.commit()
+    one_stop = officer_client(app, "motcua.tohieu")
+    assert counts(one_stop)["overdue"] == 1 and counts(one_stop)["due_soon"] == 1
+    overdue = one_stop.get("/officer/?filter=overdue").get_data(as_text=True)
+    assert f'data-dossier="{code}"' in overdue and f'data-dossier="{second}"' not in overdue
+    assert re.search(r'class="chip overdue"[^>]*>Quá hạn [4-8] ngày làm việc<', overdue)
+    due_soon = one_stop.get("/officer/?filter=due_soon").get_data(as_text=True)
+    assert f'data-dossier="{second}"' in due_soon and f'data-dossier="{code}"' not in due_soon
+    assert re.search(r'class="chip due_soon"[^>]*>Còn \d+ (giờ|phút) làm việc<', due_soon)
