@@ -5,14 +5,18 @@ The diagram is the dossier's own process version (running dossiers keep theirs),
 
 * ``dossier-active`` — where it stands now (ready user tasks, timers and messages waited for);
 * ``dossier-completed`` — tasks and events run to completion;
-* ``dossier-taken`` — sequence flows the workflow went along.
+* ``dossier-taken`` — sequence flows the workflow went along;
+* ``dossier-incident`` — a service task with an open incident (its retries ran out; the administrator retries it).
 """
+from sqlalchemy import select
+
 from app.engine.bpmn_xml import BPMN, read_xml
 from app.engine.path import process_path
-from app.models import Dossier
+from app.extensions import db
+from app.models import Dossier, Incident, IncidentState
 from app.services.dossier_state import restore_workflow
 
-ACTIVE, COMPLETED, TAKEN = "dossier-active", "dossier-completed", "dossier-taken"
+ACTIVE, COMPLETED, TAKEN, INCIDENT = "dossier-active", "dossier-completed", "dossier-taken", "dossier-incident"
 
 
 def diagram_markers(dossier: Dossier) -> dict[str, str]:
@@ -26,6 +30,9 @@ def diagram_markers(dossier: Dossier) -> dict[str, str]:
     for flow in root.iter(f"{{{BPMN}}}sequenceFlow"):
         if (flow.get("sourceRef"), flow.get("targetRef")) in path.transitions:
             markers[flow.get("id")] = TAKEN
+    failing = db.session.scalars(select(Incident.bpmn_id).where(Incident.dossier_id == dossier.id,
+                                                                Incident.state == IncidentState.open))
+    markers.update({element: INCIDENT for element in failing})
     return markers
 
 

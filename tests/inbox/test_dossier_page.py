@@ -58,3 +58,18 @@ def test_page_shows_documents_section_and_history(app, filed):
     page = one_stop.get(f"/officer/dossiers/{code}").get_data(as_text=True)
     assert 'id="documents"' in page and "Giấy tờ, phiếu và kết quả" in page
     assert "Nộp hồ sơ trực tuyến" in page and "Nhận xử lý công việc" in page and "Đang xử lý: Lò Thị Hoa" in page
+
+
+def test_an_open_incident_is_marked_on_the_diagram(app, filed):
+    from datetime import UTC, datetime
+
+    from app.models import Incident, IncidentState
+    code, _ = filed
+    with app.app_context():
+        dossier = db.session.scalar(select(Dossier).where(Dossier.code == code))
+        for state, bpmn_id in ((IncidentState.open, "notify_due_soon"), (IncidentState.resolved, "check_dossier")):
+            db.session.add(Incident(dossier=dossier, task_id="0" * 36, bpmn_id=bpmn_id, topic="notify", error="down",
+                                    attempts=3, state=state, opened_at=datetime.now(UTC)))
+        db.session.commit()
+    found = markers(app, code)
+    assert found["notify_due_soon"] == "dossier-incident" and found["check_dossier"] == "dossier-active"
