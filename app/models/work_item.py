@@ -6,10 +6,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 
-from .types import UTCDateTime
-
 from .agency import Agency
 from .people import Officer
+from .types import UTCDateTime
 
 
 class WorkItem(db.Model):

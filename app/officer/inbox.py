@@ -16,9 +16,12 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from zoneinfo import ZoneInfo
+
 from flask import current_app
 from sqlalchemy import select
 
+from app.extensions import db
 from app.models import Officer, WorkItem
 from app.models.working_calendar import load_working_calendar
 from app.services import working_time
@@ -101,7 +104,6 @@ def _filters(officer: Officer, chips: dict[int, DueChip]):
 
 
 def _agency_items(officer: Officer) -> list[WorkItem]:
-    from app.extensions import db
     items = db.session.scalars(select(WorkItem).where(WorkItem.agency_id == officer.agency_id)).all()
     return sorted(items, key=lambda w: (w.due_at or _FAR, w.opened_at))
 
@@ -117,7 +119,7 @@ class WorkingClock:
 
     calendar: WorkingCalendar
     hours: OfficeHours
-    tz: object
+    tz: ZoneInfo
     warning_working_days: int
 
     @classmethod

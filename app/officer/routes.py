@@ -8,7 +8,6 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.admin.viewer import BPMN_JS_VERSION, viewer_assets
-
 from app.auth import hash_password, officer_required, safe_next_url, verify_password
 from app.extensions import db
 from app.models import Dossier, Officer, WorkItem

@@ -75,8 +75,8 @@ def test_search_by_part_of_the_code_and_filter_by_procedure(app, filed):
 
 
 def test_sorted_by_due_time_soonest_first(app, filed):
-    first, first_task = filed
-    second, second_task = file_dossier(app)
+    first, _ = filed
+    second, _ = file_dossier(app)
     with app.app_context():
         from datetime import timedelta
         late, soon = (db.session.scalar(select(Dossier).where(Dossier.code == c)) for c in (first, second))
