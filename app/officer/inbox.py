@@ -15,7 +15,6 @@ by dossier code (a part of it). Items are sorted by due time, soonest first; ite
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-
 from zoneinfo import ZoneInfo
 
 from flask import current_app
