@@ -120,12 +120,23 @@ class WorkingClock:
     hours: OfficeHours
     tz: ZoneInfo
     warning_working_days: int
+    #: When set, the "due soon" period in working hours instead of :attr:`warning_working_days` (R48).
+    warning_working_hours: int = 0
 
     @classmethod
     def current(cls) -> "WorkingClock":
-        """The app's calendar (database), office hours, time zone and warning period (config)."""
+        """The app's calendar (database), office hours, time zone and warning period (config
+        ``DUE_WARNING_WORKING_HOURS`` when set and not 0, else ``DUE_WARNING_WORKING_DAYS``)."""
+        config = current_app.config
         return cls(load_working_calendar(), working_time.office_hours(), working_time.local_tz(),
-                   current_app.config["DUE_WARNING_WORKING_DAYS"])
+                   config["DUE_WARNING_WORKING_DAYS"], int(config.get("DUE_WARNING_WORKING_HOURS") or 0))
+
+    @property
+    def warning_seconds(self) -> float:
+        """Working seconds before the due time from which an item is "due soon"."""
+        if self.warning_working_hours:
+            return self.warning_working_hours * 3600.0
+        return self.warning_working_days * self.day_seconds
 
     @property
     def day_seconds(self) -> float:
@@ -161,7 +172,7 @@ class WorkingClock:
             late_hours = int(self.working_seconds_between(due_at, now) // 3600)
             return DueChip("overdue", f"Quá hạn {late_hours} giờ làm việc" if late_hours else "Đã quá hạn")
         left = self.working_seconds_between(now, due_at)
-        kind = "due_soon" if left <= self.warning_working_days * self.day_seconds else "due"
+        kind = "due_soon" if left <= self.warning_seconds else "due"
         if left < self.day_seconds:
             hours = int(left // 3600)
             return DueChip(kind, f"Còn {hours} giờ làm việc" if hours else f"Còn {max(1, int(left // 60))} phút làm việc")

@@ -41,3 +41,9 @@ def test_holidays_are_not_working_time():
 def test_working_seconds_count_only_office_hours():
     seconds = clock().working_seconds_between(at("2026-11-27 08:00"), at("2026-11-30 08:00"))
     assert seconds == (9 * 3600) + 30 * 60  # Friday 08:00–17:00 plus Monday 07:30–08:00
+
+
+def test_due_soon_period_in_working_hours_when_configured():
+    hours = WorkingClock(WorkingCalendar({}), OfficeHours(), TZ, warning_working_days=1, warning_working_hours=4)
+    assert hours.chip(at("2026-11-30 17:00"), at("2026-11-30 12:00")).kind == "due"       # 5 h left
+    assert hours.chip(at("2026-11-30 17:00"), at("2026-11-30 13:30")).kind == "due_soon"  # 3.5 h left
