@@ -98,3 +98,15 @@ def test_claim_without_csrf_token_is_refused(app, filed):
     token = csrf_token(client, "/officer/")
     assert client.post(f"/officer/work-items/{task_id}/claim?next=//evil.example/",
                        data={"csrf_token": token}).headers["Location"] == "/officer/"
+
+
+def test_a_leader_may_release_a_colleagues_claim(app, filed):
+    code, task_id = filed
+    claim(officer_client(app, "motcua.tohieu"), task_id)
+    leader = officer_client(app, "lanhdao.tohieu")
+    url = f"/officer/work-items/{task_id}/unclaim?next=/officer/dossiers/{code}"
+    assert post_form(leader, url, {}, token_url=f"/officer/dossiers/{code}").status_code == 303
+    assert events(app, "work_item_unclaimed")[0]["from"] == "motcua.tohieu"
+    other_leader = officer_client(app, "lanhdao.chiengan")
+    claim(officer_client(app, "motcua.tohieu"), task_id)
+    assert post_form(other_leader, url, {}, token_url="/officer/").status_code == 403
