@@ -6,9 +6,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 
-from .types import UTCDateTime
-
 from .agency import Agency
+from .people import Officer
+from .types import UTCDateTime
 
 
 class WorkItem(db.Model):
@@ -40,6 +40,13 @@ class WorkItem(db.Model):
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: UTC due time from ``camunda:dueDate``; ``None`` means "the dossier's".
     task_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    #: Officer who claimed it in the inbox (Camunda Tasklist's claim); only they may complete it until they unclaim
+    #: or a leader reassigns it. Kept across workflow saves while the task stays ready.
+    claimed_by_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"), index=True)
+    claimed_by: Mapped[Officer | None] = relationship()
+    #: UTC time of the claim (or of the reassignment).
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     @property
     def groups(self) -> set[str]:

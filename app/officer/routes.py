@@ -1,19 +1,23 @@
 """Officer routes: sign-in, inbox, work item form, dossier page. Every route checks agency and role."""
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
+from app.admin.viewer import BPMN_JS_VERSION, viewer_assets
 from app.auth import hash_password, officer_required, safe_next_url, verify_password
 from app.extensions import db
 from app.models import Dossier, Officer, WorkItem
-from app.services import dossiers
+from app.services import dossiers, work_items
 from app.task_forms import completed_steps, labelled_values, start_form_of
 from app.work_item_views import work_item_page
 
-from . import bp
+from . import bp, dossier_view
 from .forms import ChangePasswordForm, SignInForm
+from .inbox import DEFAULT_FILTER, FILTERS, WorkingClock, inbox_page
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -76,46 +80,140 @@ def sign_out():
 @bp.get("/")
 @officer_required
 def inbox():
-    """Work items of my agency for my roles, soonest due first."""
-    me = current_user.username
-    items = [w for w in _agency_items() if (w.groups & current_user.roles or me in w.users)
-             and w.assignee in (None, "", me)]
-    return render_template("officer/inbox.html", items=items, now=datetime.now(UTC))
+    """Work items of my agency under a Tasklist-like filter (``?filter=``, ``?procedure=``, ``?q=``), soonest due
+    first, with the count of every filter (:mod:`app.officer.inbox`)."""
+    filter_key = request.args.get("filter", DEFAULT_FILTER)
+    if filter_key not in dict(FILTERS):
+        filter_key = DEFAULT_FILTER
+    procedure, search = request.args.get("procedure") or None, request.args.get("q", "").strip()[:60] or None
+    page = inbox_page(current_user, filter_key=filter_key, procedure=procedure, search=search, now=datetime.now(UTC))
+    return render_template("officer/inbox.html", page=page, filters=FILTERS, filter_key=filter_key,
+                           procedure=procedure, search=search or "", me=current_user)
 
 
 @bp.route("/work-items/<task_id>", methods=["GET", "POST"])
 @officer_required
 def work_item(task_id):
-    """Open a work item, fill its form, complete it."""
-    item = db.session.scalar(select(WorkItem).where(WorkItem.task_id == task_id))
+    """Open a work item, fill its form, complete it; an item someone else claimed is refused (409)."""
+    item = _my_agency_item(task_id)
     if item is None:
         flash("Công việc này đã được xử lý hoặc không còn tồn tại.", "warning")
         return redirect(url_for("officer.inbox"), 303)
     dossier = item.dossier
     try:
         dossiers.ensure_may_act(current_user, dossier, item)
+        if request.method == "POST":
+            work_items.ensure_not_claimed_by_other(current_user, item)
     except dossiers.NotAllowedError as exc:
         abort(403, str(exc))
+    except work_items.ClaimConflictError as exc:
+        abort(409, str(exc))
     return work_item_page(dossier, item, template="officer/work_item.html", application=_application(dossier),
-                          done_url=url_for("officer.dossier_detail", code=dossier.code))
+                          done_url=url_for("officer.dossier_detail", code=dossier.code), me=current_user)
+
+
+@bp.post("/work-items/<task_id>/claim")
+@officer_required
+def claim_work_item(task_id):
+    """Claim a work item of my groups (Tasklist "Claim")."""
+    return _work_item_action(task_id, lambda item, now: work_items.claim_work_item(item, officer=current_user, now=now),
+                             "Đã nhận công việc.")
+
+
+@bp.post("/work-items/<task_id>/unclaim")
+@officer_required
+def unclaim_work_item(task_id):
+    """Give a work item back to its group (the claimer, or a leader of the agency)."""
+    return _work_item_action(task_id,
+                             lambda item, now: work_items.unclaim_work_item(item, officer=current_user, now=now),
+                             "Đã trả lại công việc cho nhóm.")
+
+
+@bp.post("/work-items/<task_id>/reassign")
+@officer_required
+def reassign_work_item(task_id):
+    """A leader hands a work item to another officer of the agency (form field ``officer_id``)."""
+    def reassign(item, now):
+        target = db.session.get(Officer, request.form.get("officer_id", type=int) or 0)
+        if target is None:
+            raise dossiers.RuleViolationError("Vui lòng chọn cán bộ nhận công việc.")
+        work_items.reassign_work_item(item, leader=current_user, to=target, now=now)
+        flash(f"Đã giao công việc cho {target.full_name}.", "success")
+    return _work_item_action(task_id, reassign, None)
 
 
 @bp.get("/dossiers/<code>")
 @officer_required
 def dossier_detail(code):
-    """A dossier of my agency: status, due time, application, open work items, full history."""
-    dossier = db.session.scalar(select(Dossier).where(Dossier.code == code))
-    if dossier is None or dossier.handling_agency_id != current_user.agency_id:
-        abort(404, "Không tìm thấy hồ sơ trong cơ quan của bạn.")
+    """A dossier of my agency: status, due time, its diagram with where it stands and the way it came, open work
+    items (claim, reassign), application, documents and slips, full history."""
+    dossier = _my_agency_dossier(code)
+    static = Path(current_app.static_folder)
+    reassign = {item.id: work_items.reassignment_candidates(item) for item in dossier.work_items
+                if work_items.LEADER_ROLE in current_user.roles and item.agency_id == current_user.agency_id}
     return render_template("officer/dossier.html", dossier=dossier, application=_application(dossier),
-                           my_roles=current_user.roles, steps=completed_steps(dossier))
+                           my_roles=current_user.roles, steps=completed_steps(dossier), me=current_user,
+                           viewer=viewer_assets(static), viewer_version=BPMN_JS_VERSION,
+                           markers=dossier_view.diagram_markers(dossier),
+                           reassign=reassign,
+                           due_chip=(WorkingClock.current().chip(dossier.due_at, datetime.now(UTC))
+                                     if dossier.due_at and not dossier.status.is_final else None),
+                           may_act={item.id: work_items.is_candidate(current_user, item)
+                                    for item in dossier.work_items})
 
 
-def _agency_items() -> list[WorkItem]:
-    query = select(WorkItem).where(WorkItem.agency_id == current_user.agency_id)
-    items = db.session.scalars(query).all()
-    far = datetime.max.replace(tzinfo=UTC)
-    return sorted(items, key=lambda w: (w.due_at or far, w.opened_at))
+@bp.get("/dossiers/<code>/diagram.bpmn")
+@officer_required
+def dossier_bpmn(code):
+    """The BPMN XML of the dossier's own process version, for the dossier page's viewer."""
+    dossier = _my_agency_dossier(code)
+    return Response(dossier.process_version.bpmn_xml, mimetype="application/xml")
+
+
+def _my_agency_dossier(code: str) -> Dossier:
+    """The dossier ``code`` if my agency handles it or holds one of its work items; else 404 (its existence is not
+    revealed to other agencies)."""
+    dossier = db.session.scalar(select(Dossier).where(Dossier.code == code))
+    mine = dossier is not None and (dossier.handling_agency_id == current_user.agency_id
+                                    or any(w.agency_id == current_user.agency_id for w in dossier.work_items))
+    if not mine:
+        abort(404, "Không tìm thấy hồ sơ trong cơ quan của bạn.")
+    return dossier
+
+
+def _my_agency_item(task_id: str) -> WorkItem | None:
+    """The ready work item ``task_id``; ``None`` when it is gone; 403 when it belongs to another agency."""
+    item = db.session.scalar(select(WorkItem).where(WorkItem.task_id == task_id))
+    if item is not None and item.agency_id != current_user.agency_id:
+        abort(403, "Công việc này thuộc cơ quan khác.")
+    return item
+
+
+def _work_item_action(task_id: str, action, done_message: str | None):
+    """Run ``action(item, now)`` on a work item of my agency, commit once, and go back to ``?next=`` (or the inbox).
+
+    Refusals are flashed (a conflict, a broken rule, an item handled meanwhile) or answered 403 (not allowed);
+    nothing is saved then.
+    """
+    back = safe_next_url("/officer/") or url_for("officer.inbox")
+    item = _my_agency_item(task_id)
+    if item is None:
+        flash("Công việc này đã được xử lý hoặc không còn tồn tại.", "warning")
+        return redirect(back, 303)
+    try:
+        action(item, datetime.now(UTC))
+        db.session.commit()
+    except dossiers.NotAllowedError as exc:
+        db.session.rollback()
+        abort(403, str(exc))
+    except (dossiers.DossierActionError, StaleDataError) as exc:
+        db.session.rollback()
+        flash(str(exc) if isinstance(exc, dossiers.DossierActionError) else "Hồ sơ vừa có thay đổi, vui lòng thử lại.",
+              "error")
+        return redirect(back, 303)
+    if done_message:
+        flash(done_message, "success")
+    return redirect(back, 303)
 
 
 def _application(dossier: Dossier) -> list[tuple[str, object]]:

@@ -155,3 +155,146 @@ def test_admin_sign_in_goes_back_to_the_admin_page(app):
     assert to_sign_in.status_code == 302 and "/officer/sign-in" in to_sign_in.headers["Location"]
     response = post_form(client, to_sign_in.headers["Location"], {"username": "quantri", "password": "MotCua@2026"})
     assert response.headers["Location"].startswith("/admin/incidents")
+
+
+# --- Every route, by who may use it -------------------------------------------------------------------------------
+# A route the app gains without an entry here fails test_every_route_has_an_access_rule: add it, and the tests below
+# check it for its kind (public; citizen: own dossiers only; officer; agency: officers of the dossier's agency only;
+# admin: system administrators only).
+PUBLIC, CITIZEN, OWN_DOSSIER, OFFICER, AGENCY, ADMIN = "public", "citizen", "own", "officer", "agency", "admin"
+ROUTES = {
+    "static": (PUBLIC, "/static/style.css", {"GET"}),
+    "portal.index": (PUBLIC, "/", {"GET"}),
+    "portal.lookup": (PUBLIC, "/lookup", {"GET"}),
+    "portal.procedure_detail": (PUBLIC, "/procedures/1.001612", {"GET"}),
+    "portal.sign_in": (PUBLIC, "/sign-in", {"GET"}),
+    "portal.dev_sign_in": (PUBLIC, "/sign-in/dev-vneid", {"GET", "POST"}),
+    "portal.sign_out": (PUBLIC, "/sign-out", {"POST"}),
+    "portal.my_dossiers": (CITIZEN, "/my-dossiers", {"GET"}),
+    "portal.file_dossier": (CITIZEN, "/procedures/1.001612/apply", {"GET", "POST"}),
+    "portal.my_dossier": (OWN_DOSSIER, "/my-dossiers/{code}", {"GET"}),
+    "portal.my_task": (OWN_DOSSIER, "/my-dossiers/{code}/tasks/{task_id}", {"GET", "POST"}),
+    "officer.sign_in": (PUBLIC, "/officer/sign-in", {"GET", "POST"}),
+    "officer.sign_out": (PUBLIC, "/officer/sign-out", {"POST"}),
+    "officer.change_password": (OFFICER, "/officer/password", {"GET", "POST"}),
+    "officer.inbox": (OFFICER, "/officer/", {"GET"}),
+    "officer.dossier_detail": (AGENCY, "/officer/dossiers/{code}", {"GET"}),
+    "officer.dossier_bpmn": (AGENCY, "/officer/dossiers/{code}/diagram.bpmn", {"GET"}),
+    "officer.work_item": (AGENCY, "/officer/work-items/{task_id}", {"GET", "POST"}),
+    "officer.claim_work_item": (AGENCY, "/officer/work-items/{task_id}/claim", {"POST"}),
+    "officer.unclaim_work_item": (AGENCY, "/officer/work-items/{task_id}/unclaim", {"POST"}),
+    "officer.reassign_work_item": (AGENCY, "/officer/work-items/{task_id}/reassign", {"POST"}),
+    "admin.index": (ADMIN, "/admin/", {"GET"}),
+    "admin.incidents": (ADMIN, "/admin/incidents", {"GET"}),
+    "admin.retry_incident": (ADMIN, "/admin/incidents/1/retry", {"POST"}),
+    "admin.procedures": (ADMIN, "/admin/procedures", {"GET"}),
+    "admin.upload_form": (ADMIN, "/admin/procedures/upload", {"GET"}),
+    "admin.upload_version": (ADMIN, "/admin/procedures/upload", {"POST"}),
+    "admin.version": (ADMIN, "/admin/versions/1", {"GET"}),
+    "admin.version_bpmn": (ADMIN, "/admin/versions/1/diagram.bpmn", {"GET"}),
+    "admin.migration": (ADMIN, "/admin/versions/1/migration", {"GET"}),
+    "admin.migrate_dossiers": (ADMIN, "/admin/versions/1/migration", {"POST"}),
+    "admin.publish_version": (ADMIN, "/admin/versions/1/publish", {"POST"}),
+    "admin.run_version_scenarios": (ADMIN, "/admin/versions/1/scenarios", {"POST"}),
+    "admin.calendar": (ADMIN, "/admin/calendar", {"GET"}),
+    "admin.new_calendar_entry": (ADMIN, "/admin/calendar/new", {"GET", "POST"}),
+    "admin.edit_calendar_entry": (ADMIN, "/admin/calendar/1/edit", {"GET", "POST"}),
+    "admin.delete_calendar_entry": (ADMIN, "/admin/calendar/1/delete", {"POST"}),
+    "admin.office_hours": (ADMIN, "/admin/calendar/office-hours", {"GET"}),
+    "admin.agency_office_hours": (ADMIN, "/admin/calendar/office-hours/1", {"GET", "POST"}),
+    "officer.reception_index": (OFFICER, "/officer/reception", {"GET"}),
+    "officer.receive_at_counter": (OFFICER, "/officer/reception/1.001612", {"GET", "POST"}),
+    "officer.tracking_book": (OFFICER, "/officer/tracking-book/2026.xlsx", {"GET"}),
+    "officer.slip_pdf": (AGENCY, "/officer/dossiers/{code}/slips/1.pdf", {"GET"}),
+    "officer.control_sheet": (AGENCY, "/officer/dossiers/{code}/control-sheet.pdf", {"GET"}),
+    "officer.attachment_file": (AGENCY, "/officer/dossiers/{code}/attachments/1", {"GET"}),
+    "portal.apologies": (PUBLIC, "/apologies", {"GET"}),
+    "portal.my_slip": (OWN_DOSSIER, "/my-dossiers/{code}/slips/1.pdf", {"GET"}),
+}
+
+
+def routes_of(*kinds):
+    return [pytest.param(endpoint, method, id=f"{endpoint}-{method}")
+            for endpoint, (kind, _, methods) in ROUTES.items() if kind in kinds for method in sorted(methods)]
+
+
+def request_as(client, method: str, url: str):
+    """GET, or POST with a valid CSRF token of the client's session (so that only the access rule can refuse)."""
+    if method == "GET":
+        return client.get(url)
+    return client.post(url, data={"csrf_token": csrf_token(client, "/officer/sign-in"), "officer_id": "1",
+                                  "reception_outcome": "receive"})
+
+
+def test_every_route_has_an_access_rule(app):
+    found = {}
+    for rule in app.url_map.iter_rules():
+        found.setdefault(rule.endpoint, set()).update(rule.methods - {"HEAD", "OPTIONS"})
+    missing = sorted(set(found) - set(ROUTES))
+    assert not missing, f"routes without an access rule in tests/web/test_access.py ROUTES: {missing}"
+    assert {e: found[e] for e in found} == {e: ROUTES[e][2] for e in found}
+    assert not set(ROUTES) - set(found), "ROUTES names endpoints the app no longer has"
+
+
+@pytest.mark.parametrize("endpoint, method", routes_of(PUBLIC))
+def test_public_routes_are_open(app, endpoint, method):
+    if method == "POST":
+        return  # the sign-in and sign-out posts are exercised by every sign_in_* helper
+    response = app.test_client().get(ROUTES[endpoint][1])
+    response.close()  # the static file's handle
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("endpoint, method", routes_of(OFFICER, AGENCY))
+def test_every_officer_route_sends_others_to_the_officer_sign_in(app, filed, endpoint, method):
+    code, task_id = filed
+    url = ROUTES[endpoint][1].format(code=code, task_id=task_id)
+    anonymous, citizen = app.test_client(), app.test_client()
+    sign_in_citizen(citizen, "014090001234")
+    for client in (anonymous, citizen):
+        response = request_as(client, method, url)
+        assert response.status_code == 302 and response.headers["Location"].startswith("/officer/sign-in")
+
+
+@pytest.mark.parametrize("username", ["motcua.chiengan", "chuyenvien.chiengan", "lanhdao.chiengan"])
+@pytest.mark.parametrize("endpoint, method", routes_of(AGENCY))
+def test_every_agency_route_refuses_officers_of_another_agency(app, filed, endpoint, method, username):
+    code, task_id = filed
+    with app.app_context():
+        before = [(e.kind, e.data) for e in db.session.scalar(select(Dossier)).events]
+    other = app.test_client()
+    sign_in_officer(other, username)
+    response = request_as(other, method, ROUTES[endpoint][1].format(code=code, task_id=task_id))
+    assert response.status_code in (403, 404)
+    assert code not in response.get_data(as_text=True) and b"check_dossier" not in response.data
+    with app.app_context():
+        dossier = db.session.scalar(select(Dossier))
+        assert [(e.kind, e.data) for e in dossier.events] == before
+        assert dossier.status.name == "submitted" and dossier.work_items[0].claimed_by_id is None
+
+
+@pytest.mark.parametrize("endpoint, method", routes_of(ADMIN))
+def test_every_admin_route_needs_a_system_administrator(app, endpoint, method):
+    url = ROUTES[endpoint][1]
+    anonymous = request_as(app.test_client(), method, url)
+    assert anonymous.status_code == 302 and anonymous.headers["Location"].startswith("/officer/sign-in")
+    for username in ("motcua.tohieu", "lanhdao.tohieu"):
+        officer = app.test_client()
+        sign_in_officer(officer, username)
+        assert request_as(officer, method, url).status_code == 403
+
+
+@pytest.mark.parametrize("endpoint, method", routes_of(CITIZEN, OWN_DOSSIER))
+def test_every_citizen_route_refuses_officers_and_other_citizens(app, filed, endpoint, method):
+    code, task_id = filed
+    url = ROUTES[endpoint][1].format(code=code, task_id=task_id)
+    anonymous = request_as(app.test_client(), method, url)
+    assert anonymous.status_code == 302 and anonymous.headers["Location"].startswith("/sign-in")
+    officer = app.test_client()
+    sign_in_officer(officer, "motcua.tohieu")
+    assert request_as(officer, method, url).status_code == 403
+    if ROUTES[endpoint][0] == OWN_DOSSIER:
+        other = app.test_client()
+        sign_in_citizen(other, "014195004567")
+        response = request_as(other, method, url)
+        assert response.status_code == 404 and code not in response.get_data(as_text=True)
