@@ -11,7 +11,7 @@ from app.models import Agency, Applicant, Dossier, Officer, Procedure
 from app.services.dossier_state import restore_workflow
 from app.services.dossiers import complete_work_item, submit_dossier
 from config import BASE_DIR
-from tests.conftest import sign_in_officer
+from tests.conftest import post_form, sign_in_citizen, sign_in_officer
 
 SCENARIOS = BASE_DIR / "processes" / "scenarios"
 NOW = datetime(2026, 6, 1, 2, 0, tzinfo=UTC)  # Monday 09:00 in Sơn La
@@ -112,3 +112,35 @@ def test_the_new_diagrams_declare_the_agreed_properties():
     assert '"clock_pause" value="financial_obligation"' in text["land_use_transfer_registration"]
     assert all('messageRef="Message_withdrawal_requested"' in text[p] for p in PATHS)
     assert Path(BASE_DIR / "processes" / "copy_certification_fee.dmn").exists()
+
+
+IDENTITY = {"applicant_full_name": "Nguyễn Văn An", "applicant_birth_date": "1990-03-12",
+            "applicant_personal_id": "014090001234", "applicant_phone": "0912345678",
+            "applicant_address": "Tổ 3, phường Tô Hiệu, tỉnh Sơn La"}
+FILINGS = {
+    "1.001193": ("H54.10.01", {"child_full_name": "Nguyễn Minh Khang", "child_birth_date": "2026-05-20",
+                               "child_sex": "male", "child_birth_place": "Bệnh viện Đa khoa tỉnh Sơn La",
+                               "mother_full_name": "Lò Thị Bình", "relationship_to_child": "father",
+                               "preferred_return_channel": "online", "commitment": "true"}),
+    "1.012766": ("H54.20.01", {"land_parcel": "Thửa 58, tờ bản đồ 7", "land_address": "Tổ 5, phường Tô Hiệu",
+                               "land_area_m2": "120", "land_certificate_number": "CS 045678",
+                               "transferee_full_name": "Lò Thị Bình", "transferee_personal_id": "014195004567",
+                               "contract_value_vnd": "1500000000", "commitment": "true"}),
+}
+
+
+@pytest.mark.parametrize("code", sorted(FILINGS))
+def test_a_citizen_finds_and_files_the_procedure_on_the_portal(app, code):
+    agency, values = FILINGS[code]
+    citizen = app.test_client()
+    sign_in_citizen(citizen, "014090001234")
+    page = citizen.get(f"/procedures/{code}").get_data(as_text=True)
+    with app.app_context():
+        catalogue = db.session.scalar(select(Procedure).where(Procedure.code == code)).published_version.catalogue
+    assert catalogue["procedure_name"] in page and catalogue["document_1"] in page
+    response = post_form(citizen, f"/procedures/{code}/apply", {**IDENTITY, "handling_agency_code": agency, **values})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    with app.app_context():
+        dossier = db.session.scalar(select(Dossier))
+        assert dossier.procedure.code == code and dossier.handling_agency.code == agency
+        assert [w.bpmn_id for w in dossier.work_items] == ["check_dossier"]
