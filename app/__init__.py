@@ -23,6 +23,7 @@ def create_app(config_class: type = Config) -> Flask:
     _register_blueprints(app)
     _register_cli(app)
     from . import auth  # noqa: F401  (user loader)
+    from .services import results  # noqa: F401  (registers the result_ready / result_returned service topics)
     from .errors import register_error_pages
     from .templating import register_template_helpers
     register_template_helpers(app)

@@ -28,6 +28,20 @@ OFFICER_NAMES = [
     "Tòng Thị Hương", "Hoàng Văn Nam", "Phạm Minh Tuấn", "Lê Thị Thu", "Vì Văn Sơn", "Đặng Quốc Bảo",
     "Hà Thị Ngọc", "Mai Văn Long", "Bùi Thị Hạnh", "Lù Thị Yến", "Đinh Văn Khánh", "Vũ Thị Thanh",
 ]
+#: Sample provincial bodies for inter-agency procedures (land-use transfer registration: the land registration office
+#: leads, the tax authority sets the financial obligation, departments are consulted): (code, name, parent code,
+#: username suffix, [(prefix, roles, fake name)]). The tax authority is a central body; its code is a SAMPLE too.
+DEPARTMENTS = [
+    ("H54.20", "Sở Nông nghiệp và Môi trường tỉnh Sơn La", "H54", "snnmt",
+     [("chuyenvien", "specialist", "Sầm Văn Tài"), ("lanhdao", "leader", "Hoàng Thị Nhung")]),
+    ("H54.20.01", "Văn phòng Đăng ký đất đai tỉnh Sơn La", "H54.20", "vpdkdd",
+     [("motcua", "one_stop", "Lò Văn Hải"), ("chuyenvien", "specialist", "Điêu Thị Xuân"),
+      ("lanhdao", "leader", "Nguyễn Đức Thịnh")]),
+    ("H54.30", "Sở Xây dựng tỉnh Sơn La", "H54", "sxd",
+     [("chuyenvien", "specialist", "Quàng Văn Hiếu"), ("lanhdao", "leader", "Trần Minh Châu")]),
+    ("H54.90.01", "Thuế cơ sở 1 tỉnh Sơn La", "H54", "thue",
+     [("chuyenvien", "specialist", "Phạm Thị Hằng"), ("lanhdao", "leader", "Lê Văn Toàn")]),
+]
 #: (username, name, roles) of the sample system administrator in the provincial centre (incidents: /admin/).
 ADMINISTRATOR = ("quantri", "Lê Minh Quân", "system_admin")
 CITIZENS = [
@@ -55,8 +69,20 @@ def seed_sample_data() -> bool:
         for prefix, roles in OFFICER_KINDS:
             db.session.add(Officer(username=f"{prefix}.{slug}", full_name=next(names), agency=commune,
                                    password_hash=password_hash, roles_text=roles, must_change_password=False))
+    _seed_departments(province, password_hash)
     for personal_id, full_name, birth, phone, address in CITIZENS:
         db.session.add(Applicant(personal_id=personal_id, full_name=full_name, birth_on=date.fromisoformat(birth),
                                  phone=phone, address=address))
     db.session.flush()
     return True
+
+
+def _seed_departments(province: Agency, password_hash: str) -> None:
+    """The sample :data:`DEPARTMENTS` and their officers (``chuyenvien.thue``, ``motcua.vpdkdd`` …)."""
+    agencies = {province.code: province}
+    for code, name, parent, slug, officers in DEPARTMENTS:
+        agencies[code] = Agency(code=code, name=name, level="department", parent=agencies[parent])
+        db.session.add(agencies[code])
+        for prefix, roles, full_name in officers:
+            db.session.add(Officer(username=f"{prefix}.{slug}", full_name=full_name, agency=agencies[code],
+                                   password_hash=password_hash, roles_text=roles, must_change_password=False))

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from app.engine import compare_specs
 from app.extensions import db
-from app.models import Dossier, Officer, ProcessVersion
+from app.models import Dossier, Officer, Procedure, ProcessVersion
 from app.services import version_migration
 from app.services.version_migration import MigrationError, check_dossiers, migrate_dossiers
 from tests.admin.helpers import (NOW, complete, deploy_variant, file_dossier, receive, renamed_only, with_legal_check,
@@ -21,7 +21,8 @@ def _admin() -> Officer:
 
 
 def _v1() -> ProcessVersion:
-    return db.session.scalar(select(ProcessVersion).where(ProcessVersion.number == 1))
+    return db.session.scalar(select(ProcessVersion).join(ProcessVersion.procedure).where(
+        ProcessVersion.number == 1, Procedure.code == "1.001612"))
 
 
 def test_the_diff_names_tasks_added_removed_and_changed(ctx):

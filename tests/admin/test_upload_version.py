@@ -126,7 +126,8 @@ def test_cli_deploy_publishes_unless_draft_and_setup_keeps_uploaded_versions(app
 
     (processes / BPMN_FILE).write_text(ORIGINAL, encoding="utf-8")  # disk still holds v1, v2 came from elsewhere
     with app.app_context():
-        (result,) = deploy_new_content(processes, forms, now=datetime.now(UTC))  # what `flask setup` runs
+        result = next(r for r in deploy_new_content(processes, forms, now=datetime.now(UTC))  # what `flask setup` runs
+                      if r.procedure_code == "1.001612")
         assert (result.version_number, result.created) == (1, False)
         db.session.commit()
     assert _versions(app) == [(1, True), (2, True)]

@@ -179,7 +179,9 @@ def test_the_projects_own_processes_and_forms_pass_clean():
     files = [*(BASE_DIR / "processes").glob("*.bpmn"), *(BASE_DIR / "processes").glob("*.dmn"),
              *(BASE_DIR / "forms").glob("*.form")]
     sources = [Source.read(p) for p in sorted(files)]
-    assert lint(sources, collect_library(sources, topics=TOPICS)) == []
+    from app.services.external_tasks import registered_topics
+    from app.services.results import RETURN_CHANNELS  # noqa: F401  (registers the result topics, as create_app does)
+    assert lint(sources, collect_library(sources, topics=registered_topics())) == []
 
 
 def test_activiti_extensions_are_read_as_camunda():
@@ -290,8 +292,9 @@ def test_deploy_accepts_a_file_with_warnings_only(ctx, designer_dirs):
     processes, forms = designer_dirs
     shutil.copy(DATA / "gateway_overlap.bpmn", processes / "gateway_overlap.bpmn")
     results = deploy_processes(processes, forms, now=datetime.now(UTC))
-    assert {(r.file, r.created) for r in results} == {("household_business_registration.bpmn", False),
-                                                      ("gateway_overlap.bpmn", True)}
+    created = {r.file: r.created for r in results}
+    assert created.pop("gateway_overlap.bpmn") and "household_business_registration.bpmn" in created
+    assert not any(created.values())
     assert [f.rule for f in check_procedures(processes, forms)] == ["gateway-overlap", "gateway-overlap"]
 
 

@@ -16,7 +16,7 @@ from tests.conftest import APPLICATION, make_app
 
 
 def _file(now=None) -> Dossier:
-    procedure = db.session.scalar(select(Procedure))
+    procedure = db.session.scalar(select(Procedure).where(Procedure.code == "1.001612"))
     applicant = db.session.scalar(select(Applicant).where(Applicant.personal_id == "014090001234"))
     agency = db.session.scalar(select(Agency).where(Agency.code == "H54.10.01"))
     values = {**APPLICATION, "capital_vnd": 150000000, "employee_count": 3, "commitment": True}
