@@ -24,6 +24,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import Dossier, DossierEvent
 
+from .apologies import on_time_due_at
 from .external_tasks import external_task
 from .working_time import local_tz
 
@@ -51,11 +52,15 @@ def next_e_result_number(dossier: Dossier) -> int:
 
 
 def is_early(dossier: Dossier, now: datetime) -> bool:
-    """Whether a result ready at ``now`` is ready before the appointment day (local dates; same day is not early)."""
-    if dossier.due_at is None:
+    """Whether a result ready at ``now`` is ready before the appointment day (local dates; same day is not early).
+
+    The appointment is the one before any apology (:func:`.apologies.on_time_due_at`): a dossier already late
+    and given a new appointment is never "early" (R55 is about returning before the appointment kept)."""
+    due_at = on_time_due_at(dossier)
+    if due_at is None:
         return False
     tz = local_tz()
-    return now.astimezone(tz).date() < dossier.due_at.astimezone(tz).date()
+    return now.astimezone(tz).date() < due_at.astimezone(tz).date()
 
 
 @external_task("result_ready")
