@@ -64,3 +64,5 @@ def _register_cli(app: Flask) -> None:
     from .cli import procedures_cli, setup_command
     app.cli.add_command(procedures_cli)
     app.cli.add_command(setup_command)
+    from .scheduler.cli import scheduler_cli
+    app.cli.add_command(scheduler_cli)

@@ -5,6 +5,7 @@ from .dossier_code import DossierCodeSequence
 from .external_task import ExternalTaskRow, Incident, IncidentState, IncidentStateError
 from .people import OFFICER_ROLES, Applicant, Officer
 from .procedure import Procedure, ProcessVersion
+from .scheduler_lease import SchedulerLease
 from .timer import PendingTimerRow
 from .work_item import WorkItem
 from .working_calendar import WorkingCalendarEntry
@@ -13,4 +14,5 @@ __all__ = [
     "OFFICER_ROLES", "STATUS_LABELS", "Agency", "Applicant", "Dossier", "DossierCodeSequence", "DossierEvent",
     "DossierStatus", "ExternalTaskRow", "Incident", "IncidentState", "IncidentStateError", "Officer",
     "PendingTimerRow", "Procedure", "ProcessVersion", "WorkItem", "WorkingCalendarEntry",
+    "SchedulerLease",
 ]
