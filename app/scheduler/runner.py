@@ -50,7 +50,7 @@ class TimerService:
         self.held_until: datetime | None = None
         self._renew_after: datetime | None = None
         self._lock = threading.Lock()
-        self._running = False
+        self._running = 0  # due_work runs in progress (a new one may start while the last one returns)
         self._stopped = False
         self._planned_at: datetime | None = None
         self._woken_at: datetime | None = None
@@ -133,9 +133,9 @@ class TimerService:
             elif self._planned_at is None or at < self._planned_at or self._planned_at <= utcnow():
                 # a plan in the past has not run (yet): planning it again costs nothing and loses nothing
                 self._planned_at = at
-                # two instances: a run may be planned while the previous one returns (it plans in its finally)
+                # more than one instance: a run may fall due while the previous one returns (it plans last)
                 self.scheduler.add_job(self.run_due, "date", run_date=at, id="due_work", replace_existing=True,
-                                       misfire_grace_time=None, coalesce=True, max_instances=2)
+                                       misfire_grace_time=None, coalesce=True, max_instances=3)
 
     def _next_due_at(self) -> datetime | None:
         now = utcnow()
@@ -150,19 +150,34 @@ class TimerService:
     # ---- firing ---------------------------------------------------------------------------------------------
 
     def run_due(self) -> None:
-        """Fire every due timer and run the due external tasks while holding the lease; then plan the next run."""
+        """Fire every due timer and run the due external tasks while holding the lease; then plan the next run.
+
+        Whatever falls due meanwhile is done in this same run (no job is planned "now" from inside a job: the
+        scheduler would still count this run and could skip the new one); only a future time is planned.
+        """
         with self._lock:
-            self._running, self._planned_at, self._woken_at = True, None, None
+            self._running += 1
+            self._planned_at = None
+        next_at = None
         try:
-            self._run_due()
-        except Exception:  # noqa: BLE001 -- the loop must plan its next run whatever went wrong
-            logger.exception("Scheduler %s: firing due work failed; trying again later", self.holder)
+            while self.holds_lease():
+                try:
+                    self._run_due()
+                except Exception:  # noqa: BLE001 -- the loop must plan its next run whatever went wrong
+                    logger.exception("Scheduler %s: firing due work failed; trying again later", self.holder)
+                    next_at = utcnow() + self.retry_after
+                    break
+                with self._lock:
+                    woken_at, self._woken_at = self._woken_at, None
+                next_at = min((t for t in (woken_at, self._next_due_at()) if t is not None), default=None)
+                if next_at is None or next_at > utcnow():
+                    break
         finally:
             with self._lock:
-                self._running, woken_at = False, self._woken_at
+                self._running -= 1
+                woken_at, self._woken_at = (self._woken_at, None) if not self._running else (None, self._woken_at)
             if self.holds_lease():
-                self.wake(woken_at)
-                self.wake(self._next_due_at())
+                self.wake(min((t for t in (woken_at, next_at) if t is not None), default=None))
 
     def _run_due(self) -> None:
         while self.holds_lease():
