@@ -21,7 +21,12 @@ class Config:
     PROCESSES_DIR = os.environ.get("PROCESSES_DIR", str(BASE_DIR / "processes"))  # *.bpmn deployed by `deploy`
     FORMS_DIR = os.environ.get("FORMS_DIR", str(BASE_DIR / "forms"))  # *.form (Camunda Forms)
     SCHEDULER_ENABLED = os.environ.get("SCHEDULER_ENABLED") == "1"  # run APScheduler in this process
-    SCHEDULER_SWEEP_SECONDS = int(os.environ.get("SCHEDULER_SWEEP_SECONDS", "60"))  # overdue-timer sweeper period
+    SCHEDULER_SWEEP_SECONDS = int(os.environ.get("SCHEDULER_SWEEP_SECONDS", "60"))  # retry delay after a failed timer firing
+    # seconds between two looks of the scheduler at the lease and at the earliest due time (timers committed by
+    # other processes are seen within this); a timer whose firing failed is tried again SCHEDULER_SWEEP_SECONDS later
+    SCHEDULER_POLL_SECONDS = float(os.environ.get("SCHEDULER_POLL_SECONDS", "1"))
+    # seconds a scheduler's lease lasts unless renewed (renewed every third of it): a stand-by takes over after it
+    SCHEDULER_LEASE_SECONDS = float(os.environ.get("SCHEDULER_LEASE_SECONDS", "15"))
     # retries of a failing service-task handler (1, 5, then 30 minutes apart) before it becomes an incident
     EXTERNAL_TASK_RETRIES = int(os.environ.get("EXTERNAL_TASK_RETRIES", "3"))
     ENVIRONMENT = "production"  # production | development | testing

@@ -20,7 +20,7 @@ if __name__ == "__main__":
     if result.exit_code != 0:
         raise SystemExit(result.exit_code)
     if os.environ.get("SCHEDULER_ENABLED", "1") == "1" and "scheduler" not in app.extensions:
-        init_scheduler(app)  # after setup: it rebuilds its jobs from the pending_timers table
+        init_scheduler(app)  # after setup; it fires while it holds the lease (a `flask scheduler run` may hold it)
     host, port = os.environ.get("HOST", "127.0.0.1"), int(os.environ.get("PORT", "5000"))
     print(f"""
 Một cửa Sơn La đang chạy: http://{host}:{port}/

@@ -69,3 +69,5 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(setup_command)
     from .calendar_cli import calendar_cli
     app.cli.add_command(calendar_cli)
+    from .scheduler.cli import scheduler_cli
+    app.cli.add_command(scheduler_cli)

@@ -8,6 +8,7 @@ from .external_task import ExternalTaskRow, Incident, IncidentState, IncidentSta
 from .people import OFFICER_ROLES, Applicant, Officer
 from .procedure import Procedure, ProcessVersion
 from .slip import Slip, SlipTemplate
+from .scheduler_lease import SchedulerLease
 from .timer import PendingTimerRow
 from .timer_start import TimerStart, TimerStartOccurrence
 from .work_item import WorkItem
@@ -18,5 +19,6 @@ __all__ = [
     "DossierStatus", "ExternalTaskRow", "Incident", "IncidentState", "IncidentStateError", "Officer",
     "PendingTimerRow", "Procedure", "ProcessVersion", "WorkItem", "WorkingCalendarEntry",
     "Attachment", "Slip", "SlipTemplate",
+    "SchedulerLease",
 ]
 __all__ += ["TimerStart", "TimerStartOccurrence"]

@@ -1,82 +1,75 @@
 """APScheduler executes what ``pending_timers`` and ``external_tasks`` say; it never holds the truth.
 
-One process runs it (``SCHEDULER_ENABLED=1``; ``python run.py`` does for the embedded default). Jobs use a
-``date`` trigger with ``misfire_grace_time=None`` (the default 1 s silently drops a timer that fell due while
-the server was down), ``coalesce=True`` and one id per dossier (``dossier:<id>`` for its timers,
-``external:<id>`` for its external service tasks), so a dossier's due work runs in one job. At start every
-pending timer and waiting external task gets its job again, and sweepers run anything overdue every
-``SCHEDULER_SWEEP_SECONDS``.
+One process fires (``flask scheduler run``, or in-process with ``SCHEDULER_ENABLED=1``; ``python run.py`` does for
+the embedded default): the one holding the lease row in ``scheduler_leases``. Every other scheduler process stands
+by and takes over within ``SCHEDULER_LEASE_SECONDS`` when the holder dies. The holder keeps a single ``due_work``
+job planned at the earliest due time (one indexed query; nothing to rebuild at start, however many timers wait) and
+fires whatever is due when it runs (:mod:`.runner`). Jobs use ``misfire_grace_time=None`` (the default 1 s silently
+drops a timer that fell due while the server was down) and ``coalesce=True``.
 """
 import logging
 import os
-from datetime import UTC, datetime
+from datetime import UTC
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from app.services.dossier_state import EXTERNAL_TASKS_TO_SCHEDULE, TIMERS_TO_SCHEDULE
-from app.services.external_tasks import all_scheduled_external_tasks
-from app.services.timers import all_pending_timers
 
-from . import jobs
 from . import timer_starts as timer_start_jobs
+from .runner import TimerService, utcnow
 
 logger = logging.getLogger(__name__)
 
 
-def init_scheduler(app, scheduler_cls=BackgroundScheduler):
+def init_scheduler(app, scheduler_cls=BackgroundScheduler, *, holder: str | None = None):
     """Start the scheduler for ``app`` (skipped in the debug reloader's watcher process); returns it.
 
+    The first ``tick`` runs at once: it takes the lease if it is free and plans the earliest due work.
+    The :class:`TimerService` is ``app.extensions["scheduler"].service``.
+
     :param scheduler_cls: injectable for tests (``BackgroundScheduler`` by default).
+    :param holder: the lease holder id (default ``host:pid:random``).
     """
     if app.debug and os.environ.get("WERKZEUG_RUN_MAIN") != "true":
         return None
     scheduler = scheduler_cls(timezone=UTC, job_defaults={"misfire_grace_time": None, "coalesce": True})
-    scheduler.add_job(jobs.sweep_due_timers, "interval", seconds=app.config["SCHEDULER_SWEEP_SECONDS"],
-                      args=[app], id="sweep_due_timers", replace_existing=True)
-    scheduler.add_job(jobs.sweep_due_external_tasks, "interval", seconds=app.config["SCHEDULER_SWEEP_SECONDS"],
-                      args=[app], id="sweep_due_external_tasks", replace_existing=True)
-    timer_start_jobs.register(scheduler, app)  # timer start events: system-started dossiers
-    with app.app_context():
-        pending, external = all_pending_timers(), all_scheduled_external_tasks()
-    for dossier_id, due_at in pending:
-        schedule_timer(scheduler, app, dossier_id, due_at)
-    for dossier_id, next_attempt_at in external:
-        schedule_external_tasks(scheduler, app, dossier_id, next_attempt_at)
-    listeners = _schedule_after_commit(scheduler, app)
+    service = TimerService(app, scheduler, holder=holder)
+    scheduler.add_job(service.tick, "interval", seconds=app.config["SCHEDULER_POLL_SECONDS"], id="tick",
+                      next_run_time=utcnow(), replace_existing=True, max_instances=1)
+    _add_extra_jobs(scheduler, app, service)
+    listeners = _wake_after_commit(service)
     scheduler.start()
-    app.extensions["scheduler"] = (scheduler, listeners)
-    logger.info("Scheduler started with %d pending timers and %d external tasks", len(pending), len(external))
+    app.extensions["scheduler"] = RunningScheduler(scheduler, service, listeners)
+    logger.info("Scheduler %s started", service.holder)
     return scheduler
 
 
-def schedule_timer(scheduler, app, dossier_id: int, due_at: datetime) -> None:
-    """(Re)place the job of a dossier so that it runs at its earliest pending ``due_at`` (aware UTC)."""
-    _plan_earliest(scheduler, f"dossier:{dossier_id}", jobs.fire_timer, [app, dossier_id], due_at)
+def _add_extra_jobs(scheduler, app, service: TimerService) -> None:
+    """Other periodic jobs of the timer service (e.g. timer start events of procedures) are added here.
+
+    Wrap each job in ``service.leased(func)`` so that it runs only in the process holding the lease, e.g.
+    ``scheduler.add_job(service.leased(jobs.start_due_processes), "interval", seconds=…, args=[app], id=…,
+    replace_existing=True)``.
+    """
+    timer_start_jobs.register(scheduler, app, service.leased)  # timer start events: system-started dossiers
 
 
-def schedule_external_tasks(scheduler, app, dossier_id: int, next_attempt_at: datetime) -> None:
-    """(Re)place the external-task job of a dossier so that it runs at its earliest ``next_attempt_at`` (aware UTC)."""
-    _plan_earliest(scheduler, f"external:{dossier_id}", jobs.run_external_tasks, [app, dossier_id], next_attempt_at)
+class RunningScheduler:
+    """What :func:`init_scheduler` keeps in ``app.extensions["scheduler"]``."""
+
+    def __init__(self, scheduler, service: TimerService, listeners: list):
+        self.scheduler, self.service, self.listeners = scheduler, service, listeners
 
 
-def _plan_earliest(scheduler, job_id: str, func, args: list, run_at: datetime) -> None:
-    existing = scheduler.get_job(job_id)
-    # Before start() APScheduler 3 jobs have no next_run_time yet; their trigger's run_date is the plan.
-    planned = getattr(existing, "next_run_time", None) or getattr(getattr(existing, "trigger", None), "run_date", None)
-    if planned is not None and planned <= run_at:
-        return
-    scheduler.add_job(func, "date", run_date=run_at, args=args, id=job_id, replace_existing=True,
-                      misfire_grace_time=None, coalesce=True)
-
-
-def _schedule_after_commit(scheduler, app) -> list:
+def _wake_after_commit(service: TimerService) -> list:
+    """A timer or external task committed in this process wakes ``due_work`` at once if it is due earlier."""
     def after_commit(session):
-        for dossier_id, due_at in session.info.pop(TIMERS_TO_SCHEDULE, []):
-            schedule_timer(scheduler, app, dossier_id, due_at)
-        for dossier_id, next_attempt_at in session.info.pop(EXTERNAL_TASKS_TO_SCHEDULE, []):
-            schedule_external_tasks(scheduler, app, dossier_id, next_attempt_at)
+        due = [at for _, at in session.info.pop(TIMERS_TO_SCHEDULE, [])]
+        due += [at for _, at in session.info.pop(EXTERNAL_TASKS_TO_SCHEDULE, [])]
+        if due and service.holds_lease():
+            service.wake(min(due))
 
     def after_soft_rollback(session, previous_transaction):
         session.info.pop(TIMERS_TO_SCHEDULE, None)
@@ -89,9 +82,12 @@ def _schedule_after_commit(scheduler, app) -> list:
 
 
 def stop_scheduler(app) -> None:
-    """Shut the app's scheduler down (waiting for running jobs) and stop listening to commits."""
-    scheduler, listeners = app.extensions.pop("scheduler", (None, []))
-    for name, listener in listeners:
+    """Shut the app's scheduler down (waiting for running jobs), release the lease, stop listening to commits."""
+    running = app.extensions.pop("scheduler", None)
+    if running is None:
+        return
+    for name, listener in running.listeners:
         event.remove(Session, name, listener)
-    if scheduler is not None:
-        scheduler.shutdown(wait=True)
+    running.service.stop()  # first: a job must not add jobs while shutdown() holds the job store lock
+    running.scheduler.shutdown(wait=True)
+    running.service.release()

@@ -74,7 +74,7 @@ def test_firing_twice_is_harmless(timer_app):
 
 
 def test_restart_with_several_timers_per_dossier_keeps_the_earliest(tmp_path):
-    """A received dossier waits for two timers (due soon, overdue); restarting must plan its job at the first."""
+    """A received dossier waits for two timers (due soon, overdue); restarting must plan the due work at the first."""
     app = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'two.db'}")
     with app.app_context():
         procedure = db.session.scalar(select(Procedure).where(Procedure.code == "1.001612"))
@@ -91,7 +91,10 @@ def test_restart_with_several_timers_per_dossier_keeps_the_earliest(tmp_path):
         dossier_id = dossier.id
     try:
         scheduler = init_scheduler(app)
-        assert scheduler.get_job(f"dossier:{dossier_id}").next_run_time == earliest
+        assert wait_for(lambda: scheduler.get_job("due_work") is not None)
+        assert scheduler.get_job("due_work").next_run_time == earliest
+        with app.app_context():
+            assert "timer_fired" not in [e.kind for e in db.session.get(Dossier, dossier_id).events]
     finally:
         stop_scheduler(app)
         with app.app_context():
