@@ -101,9 +101,7 @@ def work_item(task_id):
         return redirect(url_for("officer.inbox"), 303)
     dossier = item.dossier
     try:
-        dossiers.ensure_may_act(current_user, dossier, item)
-        if request.method == "POST":
-            work_items.ensure_not_claimed_by_other(current_user, item)
+        dossiers.ensure_may_act(current_user, dossier, item, completing=request.method == "POST")
     except dossiers.NotAllowedError as exc:
         abort(403, str(exc))
     except work_items.ClaimConflictError as exc:
