@@ -3,6 +3,7 @@ the diagram moves to the one-stop's stop notice, Mẫu 05 is issued and the doss
 TT 03/2025 Art. 7, Mẫu 05)."""
 import io
 import re
+from datetime import UTC, datetime
 
 import pytest
 from pypdf import PdfReader
@@ -10,6 +11,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Dossier, DossierStatus
+from app.services.external_tasks import run_due_external_tasks
 from tests.conftest import APPLICATION, csrf_token, post_form, sign_in_citizen, sign_in_officer
 from tests.reception.helpers import counter_app, file_at_counter
 
@@ -34,7 +36,10 @@ def _officer(app, username="motcua.tohieu"):
 
 
 def _complete(officer, task_id, values):
+    """Complete a work item as ``officer``; the service tasks it starts run after the commit, as the scheduler's."""
     response = post_form(officer, f"/officer/work-items/{task_id}", values)
+    with officer.application.app_context():
+        run_due_external_tasks(datetime.now(UTC))
     assert response.status_code == 303, re.findall(r'class="[^"]*error[^"]*"[^>]*>([^<]*)', response.get_data(as_text=True))
 
 
