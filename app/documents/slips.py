@@ -25,7 +25,7 @@ from .templates import template_for
 RECEPTION_SLIPS = {"receive": "receipt", "supplement": "supplement_request", "refuse": "refusal"}
 #: Slip kind → number suffix (TT 03/2025 Phụ lục I: PBS, PTC, PXL, PKS; the receipt carries the unit's).
 NUMBER_SUFFIX = {"receipt": "TNHS", "supplement_request": "PBS", "refusal": "PTC", "apology": "PXL",
-                 "control_sheet": "PKS"}
+                 "control_sheet": "PKS", "stop_notice": "TB-DGQ"}
 
 
 class SlipDataError(ValueError):
@@ -217,7 +217,8 @@ def _label(actor) -> str | None:
 
 def issue_documents(dossier: Dossier, bpmn_id: str | None, data: dict[str, Any], *, actor, now: datetime) -> None:
     """The slips a completed step issues: a reception outcome's Mẫu 01/02/03, and Mẫu 04 when a step records an
-    apology (``apology_reason`` with ``new_appointment_on``, the household procedure's ``write_apology``).
+    apology (``apology_reason`` with ``new_appointment_on``, the household procedure's ``write_apology``), and
+    Mẫu 05 when the stop-notice task is completed (``stop_notice_number``, :mod:`app.services.withdrawal`).
 
     :raises SlipDataError: the reasons the slip needs are missing.
     """
@@ -229,6 +230,9 @@ def issue_documents(dossier: Dossier, bpmn_id: str | None, data: dict[str, Any],
                                    new_due_at=closing_time_of(str(data["new_appointment_on"])),
                                    signer_name=_name(actor), signer_title="Thủ trưởng cơ quan")
         issue_slip(dossier, "apology", {**common_data(dossier, actor, now), **values}, actor=actor, now=now)
+    if data.get("stop_notice_number"):  # the one-stop's stop-notice task: Mẫu 05 (app.services.withdrawal)
+        from app.services.withdrawal import issue_stop_notice
+        issue_stop_notice(dossier, data, actor=actor, now=now)
 
 
 def closing_time_of(day_iso: str) -> datetime:

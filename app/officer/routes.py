@@ -11,12 +11,14 @@ from app.admin.viewer import BPMN_JS_VERSION, viewer_assets
 from app.auth import hash_password, officer_required, safe_next_url, verify_password
 from app.extensions import db
 from app.models import Dossier, Officer, WorkItem
-from app.services import dossiers, work_items
+from app.engine import EngineError
+from app.models.dossier import CHANNEL_ONLINE
+from app.services import dossiers, withdrawal, work_items
 from app.task_forms import completed_steps, labelled_values, start_form_of
 from app.work_item_views import work_item_page
 
 from . import bp, dossier_view
-from .forms import ChangePasswordForm, SignInForm
+from .forms import ChangePasswordForm, SignInForm, WithdrawalRequestForm
 from .inbox import DEFAULT_FILTER, FILTERS, WorkingClock, inbox_page
 
 
@@ -101,9 +103,7 @@ def work_item(task_id):
         return redirect(url_for("officer.inbox"), 303)
     dossier = item.dossier
     try:
-        dossiers.ensure_may_act(current_user, dossier, item)
-        if request.method == "POST":
-            work_items.ensure_not_claimed_by_other(current_user, item)
+        dossiers.ensure_may_act(current_user, dossier, item, completing=request.method == "POST")
     except dossiers.NotAllowedError as exc:
         abort(403, str(exc))
     except work_items.ClaimConflictError as exc:
@@ -159,7 +159,43 @@ def dossier_detail(code):
                            due_chip=(WorkingClock.current().chip(dossier.due_at, datetime.now(UTC))
                                      if dossier.due_at and not dossier.status.is_final else None),
                            may_act={item.id: work_items.is_candidate(current_user, item)
-                                    for item in dossier.work_items})
+                                    for item in dossier.work_items},
+                           withdrawal_form=WithdrawalRequestForm() if _may_record_withdrawal(dossier) else None)
+
+
+@bp.post("/dossiers/<code>/withdrawal")
+@officer_required
+def record_withdrawal(code):
+    """A one-stop officer records the stop request a counter or postal applicant made (ND 118/2025 Art. 21.1);
+    the diagram then asks the one-stop for the stop notice (Mẫu 05)."""
+    dossier = _my_agency_dossier(code)
+    back = url_for("officer.dossier_detail", code=code)
+    form = WithdrawalRequestForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            flash(" ".join(map(str, errors)), "error")
+        return redirect(back, 303)
+    try:
+        withdrawal.request_withdrawal(dossier, reason=form.reason.data, actor=current_user, now=datetime.now(UTC))
+        db.session.commit()
+    except dossiers.NotAllowedError as exc:
+        db.session.rollback()
+        abort(403, str(exc))
+    except (dossiers.RuleViolationError, StaleDataError) as exc:
+        db.session.rollback()
+        flash(str(exc) if isinstance(exc, dossiers.RuleViolationError) else "Hồ sơ vừa có thay đổi, vui lòng thử lại.",
+              "error")
+        return redirect(back, 303)
+    except EngineError as exc:
+        db.session.rollback()
+        abort(422, f"Quy trình gặp lỗi tại bước {exc.element_id or '?'}: {exc}. Không có thay đổi nào được lưu.")
+    flash("Đã ghi nhận đề nghị dừng giải quyết hồ sơ; hãy lập Thông báo dừng giải quyết hồ sơ.", "success")
+    return redirect(back, 303)
+
+
+def _may_record_withdrawal(dossier: Dossier) -> bool:
+    return (dossier.channel != CHANNEL_ONLINE and dossier.handling_agency_id == current_user.agency_id
+            and "one_stop" in current_user.roles and withdrawal.may_withdraw(dossier))
 
 
 @bp.get("/dossiers/<code>/diagram.bpmn")

@@ -1,6 +1,6 @@
 """Fixed portal screens (WTForms): the development VNeID stand-in and the public look-up."""
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 
@@ -17,3 +17,12 @@ class LookupForm(FlaskForm):
         csrf = False  # a GET search form changes nothing
 
     code = StringField("Mã hồ sơ", validators=[DataRequired(), Length(max=60)])
+
+
+class WithdrawalForm(FlaskForm):
+    """Ask to stop handling a dossier (ND 118/2025 Art. 21): a reason, and a confirmation that it is meant."""
+
+    reason = TextAreaField("Lý do đề nghị dừng giải quyết", validators=[DataRequired("Vui lòng nêu lý do."),
+                                                                     Length(max=2000)])
+    confirm = BooleanField("Tôi xác nhận đề nghị dừng giải quyết hồ sơ này; hồ sơ sẽ không được tiếp tục giải quyết.",
+                           validators=[DataRequired("Vui lòng xác nhận đề nghị dừng giải quyết.")])

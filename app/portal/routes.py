@@ -12,19 +12,25 @@ from app.auth import applicant_required, safe_next_url
 from app.camunda_forms import validate_submission
 from app.extensions import db
 from app.models import Agency, Applicant, Dossier, Procedure
-from app.services import dossiers
+from app.models.dossier import CHANNEL_ONLINE
+from app.engine import EngineError
+from app.services import dossiers, withdrawal
 from app.task_forms import form_context, labelled_values, start_form_of
 from app.work_item_views import work_item_page
 
 from . import bp
-from .forms import DevSignInForm, LookupForm
+from .forms import DevSignInForm, LookupForm, WithdrawalForm
 
 
 #: History entries shown to the applicant: each step and its handler (ND 224/2026 Art. 15.1(g)); internal
 #: bookkeeping (timers, warnings, incidents) stays on the officer side.
 APPLICANT_EVENT_KINDS = {"submitted", "task_completed", "received", "supplement_requested", "reception_refused",
                          "decision_recorded", "status_changed", "clock_paused", "clock_resumed", "clock_restarted",
-                         "appointment_changed"}
+                         "appointment_changed",
+                         # results (app/services/results.py) and stops (app/services/withdrawal.py): ND 118/2025
+                         # Art. 21–22; labels in _macros.html
+                         "early_return_notice", "result_returned", "e_result_issued", "originals_returned",
+                         "withdrawal_requested", "stop_notice_issued"}
 
 
 @bp.get("/")
@@ -81,7 +87,39 @@ def my_dossier(code):
                            events=[e for e in dossier.events if e.kind in APPLICANT_EVENT_KINDS],
                            application=labelled_values(start_form_of(version), dossier.application),
                            my_items=[w for w in dossier.work_items if dossiers.APPLICANT_GROUP in w.groups],
-                           request_text=requests[-1] if requests else None)
+                           request_text=requests[-1] if requests else None,
+                           withdrawal_form=WithdrawalForm() if _may_withdraw_online(dossier) else None)
+
+
+@bp.post("/my-dossiers/<code>/withdraw")
+@applicant_required
+def withdraw_dossier(code):
+    """Ask to stop handling my online dossier (Rút hồ sơ), with a reason and a confirmation (ND 118/2025 Art. 21.2).
+
+    Possible only while the dossier's diagram waits for ``withdrawal_requested``; then its status follows the
+    diagram (7, the one-stop issues the stop notice Mẫu 05; then 8)."""
+    dossier = _my_dossier_or_404(code)
+    form = WithdrawalForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(str(error), "error")
+        return redirect(url_for("portal.my_dossier", code=code), 303)
+    try:
+        withdrawal.request_withdrawal(dossier, reason=form.reason.data, actor=current_user, now=datetime.now(UTC))
+        db.session.commit()
+    except dossiers.NotAllowedError as exc:
+        db.session.rollback()
+        abort(403, str(exc))
+    except dossiers.RuleViolationError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("portal.my_dossier", code=code), 303)
+    except EngineError as exc:
+        db.session.rollback()
+        abort(422, f"Quy trình gặp lỗi tại bước {exc.element_id or '?'}: {exc}. Không có thay đổi nào được lưu.")
+    flash("Đã gửi đề nghị dừng giải quyết hồ sơ. Bộ phận Một cửa sẽ gửi Thông báo dừng giải quyết hồ sơ.", "success")
+    return redirect(url_for("portal.my_dossier", code=code), 303)
 
 
 @bp.route("/my-dossiers/<code>/tasks/<task_id>", methods=["GET", "POST"])
@@ -177,6 +215,10 @@ def _my_dossier_or_404(code) -> Dossier:
     if dossier is None or dossier.applicant_id != current_user.id:
         abort(404, "Không tìm thấy hồ sơ.")
     return dossier
+
+
+def _may_withdraw_online(dossier: Dossier) -> bool:
+    return dossier.channel == CHANNEL_ONLINE and withdrawal.may_withdraw(dossier)
 
 
 def _identity(applicant: Applicant) -> dict[str, str]:

@@ -46,6 +46,10 @@ class RuleViolationError(DossierActionError):
     """The action breaks a legal rule (e.g. a second supplement request); the message cites the rule."""
 
 
+class ClaimConflictError(RuleViolationError):
+    """Someone else claimed the work item first (or holds it): HTTP 409 on the officer pages."""
+
+
 def submit_dossier(procedure: Procedure, *, applicant: Applicant | None, handling_agency: Agency,
                    application: dict[str, Any], now: datetime, submission_key: str | None = None,
                    channel: int = CHANNEL_ONLINE, received_by: Officer | None = None) -> Dossier:
@@ -151,15 +155,18 @@ def work_item_of(dossier: Dossier, task_id: str) -> WorkItem:
     return item
 
 
-def ensure_may_act(actor: Officer | Applicant, dossier: Dossier, item: WorkItem) -> None:
+def ensure_may_act(actor: Officer | Applicant, dossier: Dossier, item: WorkItem, *, completing: bool = True) -> None:
     """Who may complete a work item.
 
     Officers: of the dossier's handling agency, in one of its candidate groups or named among its candidate users,
     and the assignee when the diagram names one (Camunda 7's ``candidateGroups``/``candidateUsers``/``assignee``).
     Applicants: the dossier's own applicant, on items of the ``applicant`` group; for a dossier filed at the counter
     or by post, the handling agency's one-stop officers record the applicant's answer.
+    An item another officer claimed (Tasklist "Claim") is completed only by that officer, on every path
+    (:func:`complete_work_item` calls this); ``completing=False`` checks only who may open the item.
 
     :raises NotAllowedError: otherwise.
+    :raises ClaimConflictError: ``completing`` and another officer holds the claim (the message names them).
     """
     if isinstance(actor, Applicant):
         allowed = APPLICANT_GROUP in item.groups and dossier.applicant_id == actor.id
@@ -171,6 +178,10 @@ def ensure_may_act(actor: Officer | Applicant, dossier: Dossier, item: WorkItem)
         allowed = item.agency_id == actor.agency_id and candidate and item.assignee in (None, "", actor.username)
     if not allowed:
         raise NotAllowedError("Bạn không có quyền xử lý công việc này.")
+    claimer_id = item.claimed_by_id
+    if completing and claimer_id is not None and (isinstance(actor, Applicant) or claimer_id != actor.id):
+        raise ClaimConflictError(f"Công việc “{item.task_name}” đang do {item.claimed_by.full_name} nhận xử lý: "
+                                 "chỉ người đã nhận mới hoàn thành được. Đề nghị lãnh đạo giao lại nếu cần.")
 
 
 def _receive(dossier: Dossier, now: datetime) -> dict[str, str]:

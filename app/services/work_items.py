@@ -15,14 +15,10 @@ from sqlalchemy.orm import object_session
 
 from app.models import Officer, WorkItem
 
-from .dossiers import AlreadyHandledError, NotAllowedError, RuleViolationError
+from .dossiers import AlreadyHandledError, ClaimConflictError, NotAllowedError, RuleViolationError, ensure_may_act
 
 #: Role allowed to reassign a work item to another officer of the agency.
 LEADER_ROLE = "leader"
-
-
-class ClaimConflictError(RuleViolationError):
-    """Someone else claimed the work item first (or holds it)."""
 
 
 def is_candidate(officer: Officer, item: WorkItem) -> bool:
@@ -38,8 +34,7 @@ def ensure_not_claimed_by_other(officer: Officer, item: WorkItem) -> None:
     :raises ClaimConflictError: with a message that names the claimer.
     """
     if item.claimed_by_id is not None and item.claimed_by_id != officer.id:
-        raise ClaimConflictError(f"Công việc “{item.task_name}” đang do {item.claimed_by.full_name} nhận xử lý: "
-                                 "chỉ người đã nhận mới hoàn thành được. Đề nghị lãnh đạo giao lại nếu cần.")
+        ensure_may_act(officer, item.dossier, item)  # the one place the rule lives (raises ClaimConflictError)
 
 
 def claim_work_item(item: WorkItem, *, officer: Officer, now: datetime) -> None:

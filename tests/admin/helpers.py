@@ -8,6 +8,7 @@ from app.extensions import db
 from app.engine.findings import Source
 from app.models import Agency, Applicant, Dossier, Officer, Procedure, ProcessVersion
 from app.services import dossiers
+from app.services.external_tasks import run_due_external_tasks
 from app.services.procedures import deploy_sources
 from config import BASE_DIR
 from tests.conftest import APPLICATION, csrf_token
@@ -77,6 +78,7 @@ def complete(dossier: Dossier, bpmn_id: str, username: str, values: dict, now: d
     officer = db.session.scalar(select(Officer).where(Officer.username == username))
     item = next(w for w in dossier.work_items if w.bpmn_id == bpmn_id)
     dossiers.complete_work_item(dossier, item.task_id, actor=officer, values=values, now=now)
+    run_due_external_tasks(now, dossier_id=dossier.id)  # the result topics around the return, as the scheduler would
 
 
 def upload(admin, files, token: str | None = None):
@@ -105,25 +107,28 @@ def deploy_variant(text: str, *, published: bool = True, now: datetime = NOW) ->
 
 
 def with_signing_after_handling() -> str:
-    """A version with a leader's *sign_result* between the handling subprocess and *return_result*."""
+    """A version with a leader's *sign_result* between the handling subprocess and the return (*notify_result_ready*
+    → *return_result*)."""
     task = ('<bpmn:userTask id="sign_result" name="Ký số kết quả" camunda:formRef="form_approval" '
             'camunda:candidateGroups="leader">\n      <bpmn:incoming>flow_handling_to_return</bpmn:incoming>\n'
             '      <bpmn:outgoing>flow_sign_to_return</bpmn:outgoing>\n    </bpmn:userTask>\n'
-            '    <bpmn:sequenceFlow id="flow_sign_to_return" sourceRef="sign_result" targetRef="return_result" />\n')
-    text = ORIGINAL.replace('sourceRef="handling" targetRef="return_result"', 'sourceRef="handling" targetRef="sign_result"')
-    text = text.replace("<bpmn:incoming>flow_handling_to_return</bpmn:incoming>\n      <bpmn:outgoing>flow_return_to_end",
-                        "<bpmn:incoming>flow_sign_to_return</bpmn:incoming>\n      <bpmn:outgoing>flow_return_to_end")
-    return text.replace('    <bpmn:userTask id="return_result"', "    " + task + '    <bpmn:userTask id="return_result"', 1)
+            '    <bpmn:sequenceFlow id="flow_sign_to_return" sourceRef="sign_result" targetRef="notify_result_ready" />\n')
+    text = ORIGINAL.replace('sourceRef="handling" targetRef="notify_result_ready"',
+                            'sourceRef="handling" targetRef="sign_result"')
+    text = text.replace("<bpmn:incoming>flow_handling_to_return</bpmn:incoming>\n      <bpmn:outgoing>flow_ready_to_return",
+                        "<bpmn:incoming>flow_sign_to_return</bpmn:incoming>\n      <bpmn:outgoing>flow_ready_to_return")
+    return text.replace('    <bpmn:serviceTask id="notify_result_ready"',
+                        "    " + task + '    <bpmn:serviceTask id="notify_result_ready"', 1)
 
 
 def without_return() -> str:
-    """A version that ends right after the handling subprocess: *return_result* is removed."""
-    start = ORIGINAL.index('<bpmn:userTask id="return_result"')
-    end = ORIGINAL.index("</bpmn:userTask>", start) + len("</bpmn:userTask>")
-    text = ORIGINAL[:start] + ORIGINAL[end:]
-    text = text.replace('sourceRef="handling" targetRef="return_result"',
-                        'sourceRef="handling" targetRef="end_result_returned"')
-    text = text.replace('<bpmn:sequenceFlow id="flow_return_to_end" sourceRef="return_result" '
+    """A version that ends right after the handling subprocess: the return (*notify_result_ready*, *return_result*,
+    *record_result_return*) is removed."""
+    start = ORIGINAL.index('<bpmn:serviceTask id="notify_result_ready"')
+    end = ORIGINAL.index('<bpmn:endEvent id="end_result_returned"', start)
+    text = ORIGINAL[:start] + ('<bpmn:sequenceFlow id="flow_handling_to_return" sourceRef="handling" '
+                               'targetRef="end_result_returned" />\n    ') + ORIGINAL[end:]
+    text = text.replace('<bpmn:sequenceFlow id="flow_return_to_end" sourceRef="record_result_return" '
                         'targetRef="end_result_returned" />', "")
     return text.replace("<bpmn:incoming>flow_return_to_end</bpmn:incoming>",
                         "<bpmn:incoming>flow_handling_to_return</bpmn:incoming>")

@@ -61,7 +61,7 @@ def test_a_dossier_at_appraisal_moves_to_v2_and_continues_on_its_new_path(ctx):
     complete(dossier, "legal_check", "chuyenvien.tohieu", {"proposal": "approve"}, now=LATER)
     assert [(w.bpmn_id, w.task_name) for w in dossier.work_items] == [("approve_dossier", "Phê duyệt và ký kết quả")]
     complete(dossier, "approve_dossier", "lanhdao.tohieu", {"decision": "approve"}, now=LATER)
-    complete(dossier, "return_result", "motcua.tohieu", {}, now=LATER)
+    complete(dossier, "return_result", "motcua.tohieu", {"return_channel": "counter"}, now=LATER)
     assert dossier.status.name == "result_returned" and dossier.work_items == []
 
 
@@ -80,7 +80,7 @@ def test_steps_ahead_outside_the_running_subprocess_follow_the_new_version(ctx, 
     while dossier.work_items:
         bpmn_id = dossier.work_items[0].bpmn_id
         walked.append(bpmn_id)
-        complete(dossier, bpmn_id, users[bpmn_id], {"decision": "approve"}, now=LATER)
+        complete(dossier, bpmn_id, users[bpmn_id], {"decision": "approve", "return_channel": "counter"}, now=LATER)
     assert walked == path and dossier.finished_at is not None
 
 

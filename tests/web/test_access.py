@@ -210,6 +210,8 @@ ROUTES = {
     "officer.attachment_file": (AGENCY, "/officer/dossiers/{code}/attachments/1", {"GET"}),
     "portal.apologies": (PUBLIC, "/apologies", {"GET"}),
     "portal.my_slip": (OWN_DOSSIER, "/my-dossiers/{code}/slips/1.pdf", {"GET"}),
+    "portal.withdraw_dossier": (OWN_DOSSIER, "/my-dossiers/{code}/withdraw", {"POST"}),
+    "officer.record_withdrawal": (AGENCY, "/officer/dossiers/{code}/withdrawal", {"POST"}),
 }
 
 

@@ -1,7 +1,7 @@
 """The whole household-business registration through HTTP, as a citizen and officers would click it."""
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 
@@ -9,6 +9,7 @@ from app.extensions import db
 from app.models import Dossier, DossierStatus
 from app.models.working_calendar import load_working_calendar
 from app.services import deadlines
+from app.services.external_tasks import run_due_external_tasks
 from app.services.working_time import local_tz, office_hours
 from tests.conftest import APPLICATION, post_form, sign_in_citizen, sign_in_officer
 
@@ -45,6 +46,8 @@ def officer_completes(app, username: str, task: str, values: dict):
     sign_in_officer(client, username)
     response = post_form(client, f"/officer/work-items/{snapshot(app).work_items[task]}", values)
     assert response.status_code == 303, response.get_data(as_text=True)
+    with app.app_context():  # the result topics around the return run right after the commit, as the scheduler would
+        run_due_external_tasks(datetime.now(UTC))
     return client
 
 
@@ -98,6 +101,7 @@ def test_household_business_registration_end_to_end(app):
     assert "Đã trả kết quả" in history and "Thẩm định hồ sơ" in history and "Nguyễn Văn An" in history
     mine = citizen.get("/my-dossiers").get_data(as_text=True)
     assert s.code in mine and "Đã trả kết quả" in mine
+    assert f"{s.code}-KQ1" in citizen.get(f"/my-dossiers/{s.code}").get_data(as_text=True)  # the e-result code
     public = app.test_client().get(f"/lookup?code={s.code}").get_data(as_text=True)
     assert "Đã trả kết quả" in public
     assert "Nguyễn Văn An" not in public and "014090001234" not in public and "0912345678" not in public
