@@ -103,3 +103,93 @@ def test_counter_receives_a_paper_dossier_from_a_representative_and_prints_the_r
         assert expected in text, (expected, text)
     scan = page.get_by_role("link", name=re.compile("giay-de-nghi.pdf"))
     assert page.request.get(base + scan.get_attribute("href")).body().startswith(b"%PDF")
+
+
+def fill_permit_application(page):
+    """The citizen's part of the construction permit application (identity comes from VNeID)."""
+    page.fill("#f-applicant_phone", "0968112233")
+    page.fill("#f-applicant_address", "Tiểu khu 2, xã Mai Sơn, tỉnh Sơn La")
+    page.select_option("#f-handling_agency_code", "H54.10.06")
+    page.fill("#f-site_address", "Tiểu khu 2, xã Mai Sơn")
+    page.fill("#f-land_parcel", "Thửa 125, tờ bản đồ 12")
+    page.fill("#f-land_certificate_number", "DA 123456")
+    page.fill("#f-floor_count", "3")
+    page.fill("#f-building_area_m2", "90")
+    page.fill("#f-total_floor_area_m2", "250")
+    page.fill("#f-design_unit", "Công ty TNHH Tư vấn thiết kế Sơn La")
+    page.check("#f-commitment")
+
+
+def open_task(page, base: str, code: str, task_name: str):
+    """From the inbox, claim the dossier's work item if it is still in the group queue, then open it."""
+    page.goto(f"{base}/officer/")
+    row = page.locator(f'tr[data-dossier="{code}"]').filter(has_text=task_name)
+    row.wait_for()
+    claim = row.get_by_role("button", name="Nhận việc")
+    if claim.count():
+        with page.expect_navigation():
+            claim.click()
+        page.click('a[data-filter="mine"]')
+        row = page.locator(f'tr[data-dossier="{code}"]').filter(has_text=task_name)
+    row.locator("a.task-link").click()
+    page.wait_for_url(f"{base}/officer/work-items/**")
+    page.locator("h1", has_text=task_name).wait_for()
+
+
+def test_specialist_asks_a_supplement_after_appraisal_and_the_citizen_gives_it_on_a_phone(server, phone, new_page):
+    base = server.url
+    sign_in_citizen_page(phone, base, "014088007890")
+    phone.goto(f"{base}/procedures/1.009974")
+    phone.get_by_role("link", name="Nộp hồ sơ trực tuyến").tap()
+    fill_permit_application(phone)
+    with phone.expect_navigation():
+        phone.locator("form button[type=submit]").last.tap()
+    code = re.search(r"/my-dossiers/([^/?#]+)", phone.url).group(1)
+
+    one_stop, specialist = new_page(), new_page()
+    sign_in_officer_page(one_stop, base, "motcua.maison")
+    open_task(one_stop, base, code, "Kiểm tra, tiếp nhận hồ sơ")
+    one_stop.check('input[name="reception_outcome"][value="receive"]')
+    submit(one_stop)
+
+    sign_in_officer_page(specialist, base, "chuyenvien.maison")
+    open_task(specialist, base, code, "Kiểm tra thực địa")
+    specialist.fill("#f-inspection_at", "2026-06-03T08:30")
+    specialist.fill("#f-inspection_place", "Thửa 125, tờ bản đồ 12, tiểu khu 2, xã Mai Sơn")
+    specialist.fill("#f-inspection_participants", "Cầm Văn Thắng (chuyên viên); Cầm Văn Chiến (chủ đầu tư)")
+    specialist.fill("#f-inspection_findings", "Hiện trạng đất trống, phù hợp với bản vẽ mặt bằng vị trí.")
+    submit(specialist)
+    open_task(specialist, base, code, "Thẩm định hồ sơ")
+    specialist.fill("#f-appraisal_opinion", "Bản vẽ móng chưa thể hiện giải pháp.")
+    specialist.check('input[name="reception_outcome"][value="supplement"]')
+    specialist.fill("#f-missing_items", "Bản vẽ móng có giải pháp gia cố")
+    specialist.fill("#f-supplement_reason", "Bản vẽ thiết kế chưa thể hiện đủ mặt bằng móng theo quy định.")
+    submit(specialist)
+    assert dossier_by_code(server.app, code).status.name == "awaiting_supplement"
+
+    # The citizen, on the phone: "Hồ sơ của tôi" shows what is asked; the supplement is given there.
+    phone.goto(f"{base}/")
+    phone.get_by_role("link", name="Hồ sơ của tôi").first.tap()
+    phone.get_by_role("link", name=code).tap()
+    phone.wait_for_url(f"{base}/my-dossiers/{code}")
+    assert "Bản vẽ móng có giải pháp gia cố" in phone.content()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    phone.get_by_role("link", name="Thực hiện ngay").tap()
+    phone.fill("#f-supplement_note", "Đã nộp bản vẽ móng có giải pháp gia cố")
+    phone.check("#f-supplement_confirmation")
+    with phone.expect_navigation():
+        phone.locator("form button[type=submit]").last.tap()
+    phone.wait_for_url(f"{base}/my-dossiers/{code}")
+
+    # The one-stop officer receives the supplement; the dossier is back in handling with the specialist.
+    open_task(one_stop, base, code, "Tiếp nhận hồ sơ bổ sung")
+    one_stop.check("#f-supplement_complete")
+    submit(one_stop)
+    one_stop.wait_for_url(f"{base}/officer/dossiers/{code}")
+    assert "Đang xử lý" in one_stop.content()
+    open_task(specialist, base, code, "Thẩm định hồ sơ")
+    dossier = dossier_by_code(server.app, code)
+    assert dossier.status.name == "in_progress"
+    with server.app.app_context():
+        kinds = [e.kind for e in db.session.scalar(select(Dossier).where(Dossier.code == code)).events]
+    assert "supplement_requested" in kinds
