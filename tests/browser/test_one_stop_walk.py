@@ -5,6 +5,7 @@ inter-agency handling of a land-use transfer, and the return of the result.
 The database is only read, to assert what a user would notice (status, codes, events)."""
 import io
 import re
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,7 +14,9 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Dossier
+from app.scheduler import init_scheduler, stop_scheduler
 from tests.browser.conftest import sign_in_citizen_page, sign_in_officer_page
+from tests.conftest import wait_for
 
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 #: A personal ID no sample citizen account has: the owner of the paper dossier has no account.
@@ -23,10 +26,22 @@ OWNER_NAME = "Quàng Văn Dũng"
 
 @pytest.fixture
 def server(live_server, tmp_path):
-    """The live server with uploads kept under the test's temporary directory."""
+    """The live server with uploads kept under the test's temporary directory and, as ``run.py`` does after setup,
+    the scheduler running the external service tasks (``result_ready``, ``result_returned``) in the background."""
     live_server.app.config["ATTACHMENTS_DIR"] = str(tmp_path / "attachments")
     live_server.app.config["MALWARE_SCAN_COMMAND"] = str(tmp_path / "no-scanner")
-    return live_server
+    init_scheduler(live_server.app)
+    yield live_server
+    stop_scheduler(live_server.app)
+
+
+def work_item_appears(app, code: str, bpmn_id: str) -> bool:
+    """Wait (at most 20 s) until the background worker has moved the dossier on to the user task ``bpmn_id``."""
+    def present():
+        with app.app_context():
+            dossier = db.session.scalar(select(Dossier).where(Dossier.code == code))
+            return any(w.bpmn_id == bpmn_id for w in dossier.work_items)
+    return wait_for(present, seconds=20)
 
 
 def tiny_pdf() -> bytes:
@@ -193,3 +208,102 @@ def test_specialist_asks_a_supplement_after_appraisal_and_the_citizen_gives_it_o
     with server.app.app_context():
         kinds = [e.kind for e in db.session.scalar(select(Dossier).where(Dossier.code == code)).events]
     assert "supplement_requested" in kinds
+
+
+def test_land_use_transfer_each_agency_does_its_own_part_in_its_own_inbox(server, phone, new_page):
+    base = server.url
+    sign_in_citizen_page(phone, base, "014090001234")
+    phone.goto(f"{base}/")
+    phone.get_by_role("link", name=re.compile("chuyển nhượng quyền sử dụng đất")).first.tap()
+    phone.get_by_role("link", name="Nộp hồ sơ trực tuyến").tap()
+    phone.fill("#f-applicant_phone", "0912345678")
+    phone.fill("#f-applicant_address", "Tổ 3, phường Tô Hiệu, tỉnh Sơn La")
+    phone.select_option("#f-handling_agency_code", "H54.20.01")
+    phone.fill("#f-land_parcel", "Thửa 58, tờ bản đồ 7")
+    phone.fill("#f-land_address", "Tổ 5, phường Tô Hiệu, tỉnh Sơn La")
+    phone.fill("#f-land_area_m2", "120")
+    phone.fill("#f-land_certificate_number", "CS 045678")
+    phone.fill("#f-transferee_full_name", "Lò Thị Bình")
+    phone.fill("#f-transferee_personal_id", "014195004567")
+    phone.fill("#f-contract_value_vnd", "1500000000")
+    phone.check("#f-commitment")
+    with phone.expect_navigation():
+        phone.locator("form button[type=submit]").last.tap()
+    code = re.search(r"/my-dossiers/([^/?#]+)", phone.url).group(1)
+    assert code.startswith("H54.20.01-")
+
+    # The land registration office receives and appraises it, asking two other agencies for their opinion.
+    office = new_page()
+    sign_in_officer_page(office, base, "motcua.vpdkdd")
+    open_task(office, base, code, "Kiểm tra, tiếp nhận hồ sơ")
+    office.check('input[name="reception_outcome"][value="receive"]')
+    submit(office)
+    office.context.clear_cookies()
+    sign_in_officer_page(office, base, "chuyenvien.vpdkdd")
+    open_task(office, base, code, "Kiểm tra hồ sơ, chọn cơ quan lấy ý kiến")
+    office.fill("#f-appraisal_opinion", "Hồ sơ hợp lệ, đủ điều kiện chuyển nhượng.")
+    office.check('input[name="proposal"][value="approve"]')
+    office.check('input[name="consulted_agencies"][value="H54.10.01"]')
+    office.check('input[name="consulted_agencies"][value="H54.30"]')
+    submit(office)
+
+    # An officer of an agency with no part in it cannot open the dossier.
+    outsider = new_page()
+    sign_in_officer_page(outsider, base, "chuyenvien.maison")
+    response = outsider.goto(f"{base}/officer/dossiers/{code}")
+    assert response.status in (403, 404) and code not in outsider.locator("main").inner_text()
+    outsider.goto(f"{base}/officer/")
+    assert outsider.locator(f'tr[data-dossier="{code}"]').count() == 0
+
+    # Each consulted agency answers from its own inbox.
+    for username, opinion in (("chuyenvien.tohieu", "Đất không có tranh chấp."),
+                              ("chuyenvien.sxd", "Phù hợp quy hoạch xây dựng.")):
+        consulted = new_page()
+        sign_in_officer_page(consulted, base, username)
+        open_task(consulted, base, code, "Cho ý kiến phối hợp")
+        consulted.check('input[name="consultation_answer"][value="agree"]')
+        consulted.fill("#f-consultation_opinion", opinion)
+        submit(consulted)
+        assert consulted.locator(".flash").first.is_visible()
+
+    # The tax authority sets the financial obligation from its inbox; the citizen pays on the phone.
+    tax = new_page()
+    sign_in_officer_page(tax, base, "chuyenvien.thue")
+    open_task(tax, base, code, "Xác định nghĩa vụ tài chính")
+    tax.fill("#f-tax_notice_number", "TB-2026-0581")
+    tax.fill("#f-personal_income_tax_vnd", "30000000")
+    tax.fill("#f-registration_fee_vnd", "7500000")
+    submit(tax)
+    assert dossier_by_code(server.app, code).status.name == "awaiting_payment"
+    phone.goto(f"{base}/my-dossiers/{code}")
+    assert "Nộp tiền nghĩa vụ tài chính" in phone.content()
+    phone.get_by_role("link", name="Thực hiện ngay").tap()
+    phone.fill("#f-payment_receipt_number", "CT-889911")
+    phone.fill("#f-paid_on", datetime.now(LOCAL).date().isoformat())
+    with phone.expect_navigation():
+        phone.locator("form button[type=submit]").last.tap()
+    phone.wait_for_url(f"{base}/my-dossiers/{code}")
+
+    # Back at the land registration office: certificate updated, leader signs, the result waits at the counter.
+    office.context.clear_cookies()
+    sign_in_officer_page(office, base, "chuyenvien.vpdkdd")
+    open_task(office, base, code, "Cập nhật biến động, chỉnh lý Giấy chứng nhận")
+    office.check("#f-cadastral_updated")
+    office.check('input[name="certificate_action"][value="endorse"]')
+    submit(office)
+    office.context.clear_cookies()
+    sign_in_officer_page(office, base, "lanhdao.vpdkdd")
+    open_task(office, base, code, "Phê duyệt, ký kết quả")
+    office.check('input[name="decision"][value="approve"]')
+    submit(office)
+    office.wait_for_url(f"{base}/officer/dossiers/{code}")
+    assert work_item_appears(server.app, code, "return_result")  # after the result_ready service task
+    office.context.clear_cookies()
+    sign_in_officer_page(office, base, "motcua.vpdkdd")
+    office.goto(f"{base}/officer/dossiers/{code}")
+    assert "Trả kết quả" in office.locator("ul.work-items").inner_text()
+    with server.app.app_context():
+        dossier = db.session.scalar(select(Dossier).where(Dossier.code == code))
+        kinds = {e.kind for e in dossier.events}
+        assert dossier.status.name == "handled"
+    assert {"received", "decision_recorded", "result_ready"} <= kinds
