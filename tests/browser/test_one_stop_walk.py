@@ -307,3 +307,65 @@ def test_land_use_transfer_each_agency_does_its_own_part_in_its_own_inbox(server
         kinds = {e.kind for e in dossier.events}
         assert dossier.status.name == "handled"
     assert {"received", "decision_recorded", "result_ready"} <= kinds
+
+
+def test_one_stop_officer_returns_the_result_with_the_originals_and_the_public_look_up_shows_it(server, desktop,
+                                                                                                 new_page, phone):
+    base, counter = server.url, desktop
+    sign_in_officer_page(counter, base, "motcua.tohieu")
+    counter.get_by_role("link", name="Tiếp nhận hồ sơ").click()
+    counter.get_by_role("link", name="Chứng thực bản sao từ bản chính").click()
+    counter.check('input[name="channel"][value="1"]')
+    counter.fill("#owner_name", OWNER_NAME)
+    counter.fill("#owner_id_number", NO_ACCOUNT_ID)
+    counter.fill("#owner_address", "Bản Hài, phường Tô Hiệu, tỉnh Sơn La")
+    counter.check('input[name="submitter_kind"][value="self"]')
+    counter.fill("#f-applicant_phone", "0987654321")
+    counter.fill("#f-applicant_address", "Bản Hài, phường Tô Hiệu, tỉnh Sơn La")
+    counter.fill("#f-original_document_name", "Bằng tốt nghiệp trung học phổ thông")
+    counter.fill("#f-pages_per_copy", "2")
+    counter.fill("#f-copies", "2")
+    counter.check("#f-commitment")
+    counter.set_input_files("#file_0", files=[{"name": "ban-sao.pdf", "mimeType": "application/pdf",
+                                                 "buffer": tiny_pdf()}])
+    submit(counter, "Lưu hồ sơ và kiểm tra tiếp nhận")
+    code = re.search(r"Đã lưu hồ sơ (\S+)\.", counter.content()).group(1)
+    counter.check('input[name="reception_outcome"][value="receive"]')
+    submit(counter)
+
+    specialist, leader = new_page(), new_page()
+    sign_in_officer_page(specialist, base, "chuyenvien.tohieu")
+    open_task(specialist, base, code, "Đối chiếu bản sao với bản chính")
+    specialist.fill("#f-appraisal_opinion", "Bản sao đúng với bản chính.")
+    specialist.check('input[name="proposal"][value="approve"]')
+    specialist.fill("#f-certification_register_number", "125/2026/SCT-BS")
+    submit(specialist)
+    sign_in_officer_page(leader, base, "lanhdao.tohieu")
+    open_task(leader, base, code, "Ký chứng thực")
+    leader.check('input[name="decision"][value="approve"]')
+    submit(leader)
+
+    # The result is ready: the one-stop officer hands it over at the counter with the originals.
+    assert work_item_appears(server.app, code, "return_result")
+    open_task(counter, base, code, "Trả kết quả")
+    counter.select_option("#f-return_channel", "counter")
+    counter.fill("#f-recipient_name", OWNER_NAME)
+    counter.check("#f-originals_returned")
+    submit(counter)
+    counter.wait_for_url(f"{base}/officer/dossiers/{code}")
+    assert wait_for(lambda: dossier_by_code(server.app, code).status.name == "result_returned", seconds=20)
+    counter.reload()  # the result_returned service task ran in the background
+    assert counter.locator("ol.history").get_by_text(f"{code}-KQ1").is_visible()
+    assert counter.locator("p .chip").first.inner_text() == "Đã trả kết quả"
+    assert counter.locator("ol.history").get_by_text("Trả lại bản chính giấy tờ").is_visible()
+
+    # Anyone can look the dossier up on the portal, on a phone, without signing in.
+    phone.goto(f"{base}/lookup")
+    phone.fill("#code", code)
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="Tra cứu").tap()
+    assert "Đã trả kết quả" in phone.locator("#lookup-result").inner_text()
+    with server.app.app_context():
+        dossier = db.session.scalar(select(Dossier).where(Dossier.code == code))
+        assert dossier.status.name == "result_returned"
+        assert [e.data["code"] for e in dossier.events if e.kind == "e_result_issued"] == [f"{code}-KQ1"]
