@@ -105,6 +105,8 @@ def test_counter_receives_a_paper_dossier_from_a_representative_and_prints_the_r
     page.check('input[name="reception_outcome"][value="receive"]')
     submit(page)
     page.wait_for_url(f"{base}/officer/dossiers/{code}")
+    # The application shows the owner's identity typed in the owner section (its read-only fields come from there).
+    assert NO_ACCOUNT_ID in page.locator("h2:has-text('Thông tin hồ sơ') + dl").inner_text()
     receipt = page.get_by_role("link", name=re.compile("Mẫu 01"))
     response = page.request.get(base + receipt.get_attribute("href"))
     assert response.ok and response.headers["content-type"] == "application/pdf"
