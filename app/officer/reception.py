@@ -155,9 +155,12 @@ def tracking_book(year):
 
 
 def _agency_dossier_or_404(code: str) -> Dossier:
-    """A dossier of my agency (404 for any other: its existence is not disclosed), for a role that works on it."""
+    """A dossier my agency handles or holds a work item of (a consulted agency, the tax authority: they read its
+    documents to give their part; ND 118/2025 Art. 17), for a role that works on it; 404 for any other agency (its
+    existence is not disclosed)."""
     dossier = db.session.scalar(select(Dossier).where(Dossier.code == code))
-    if dossier is None or dossier.handling_agency_id != current_user.agency_id:
+    if dossier is None or (dossier.handling_agency_id != current_user.agency_id
+                           and not any(w.agency_id == current_user.agency_id for w in dossier.work_items)):
         abort(404, "Không tìm thấy hồ sơ trong cơ quan của bạn.")
     if not current_user.roles & DOSSIER_ROLES:
         abort(403, "Bạn không có quyền xem giấy tờ của hồ sơ này.")
