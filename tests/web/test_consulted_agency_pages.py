@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Agency, Applicant, Officer, Procedure
 from app.services.dossiers import complete_work_item, submit_dossier
-from tests.conftest import sign_in_officer
+from tests.conftest import post_form, sign_in_officer
 
 NOW = datetime(2026, 6, 1, 2, 0, tzinfo=UTC)
 
@@ -46,6 +46,21 @@ def test_a_consulted_agency_reads_the_documents_while_it_holds_a_work_item(app):
     for link in links:
         response = consulted.get(link)
         assert response.status_code == 200 and response.mimetype == "application/pdf", link
+
+
+def test_a_consulted_agency_lands_on_its_inbox_after_giving_its_opinion(app):
+    with app.app_context():
+        code = land_transfer_in_consultation()
+    consulted = app.test_client()
+    sign_in_officer(consulted, "chuyenvien.tohieu")
+    inbox = consulted.get("/officer/").get_data(as_text=True)
+    task_id = re.search(rf'data-dossier="{re.escape(code)}".*?/officer/work-items/([^"]+)"', inbox, re.S).group(1)
+    done = post_form(consulted, f"/officer/work-items/{task_id}",
+                     {"consultation_answer": "agree", "consultation_opinion": "Đất không có tranh chấp."})
+    assert done.status_code == 303 and done.headers["Location"].endswith("/officer/")
+    landing = consulted.get(done.headers["Location"])
+    assert landing.status_code == 200 and "Đã hoàn thành công việc" in landing.get_data(as_text=True)
+    assert consulted.get(f"/officer/dossiers/{code}").status_code == 404  # its part is done: no longer its business
 
 
 def test_an_agency_with_no_part_cannot_fetch_the_documents(app):
