@@ -263,10 +263,15 @@ def test_land_use_transfer_each_agency_does_its_own_part_in_its_own_inbox(server
         consulted = new_page()
         sign_in_officer_page(consulted, base, username)
         open_task(consulted, base, code, "Cho ý kiến phối hợp")
+        # The consulted agency reads the dossier's documents before answering (the receipt, the control sheet).
+        for link in ("Mẫu 01", "Phiếu kiểm soát"):
+            href = consulted.get_by_role("link", name=re.compile(link)).first.get_attribute("href")
+            assert consulted.request.get(base + href).ok, (username, link)
         consulted.check('input[name="consultation_answer"][value="agree"]')
         consulted.fill("#f-consultation_opinion", opinion)
-        submit(consulted)
-        assert consulted.locator(".flash").first.is_visible()
+        with consulted.expect_navigation() as answered:
+            consulted.get_by_role("button", name="Hoàn thành").click()
+        assert answered.value.ok and "Đã hoàn thành công việc" in consulted.content(), consulted.url
 
     # The tax authority sets the financial obligation from its inbox; the citizen pays on the phone.
     tax = new_page()
@@ -275,7 +280,9 @@ def test_land_use_transfer_each_agency_does_its_own_part_in_its_own_inbox(server
     tax.fill("#f-tax_notice_number", "TB-2026-0581")
     tax.fill("#f-personal_income_tax_vnd", "30000000")
     tax.fill("#f-registration_fee_vnd", "7500000")
-    submit(tax)
+    with tax.expect_navigation() as answered:
+        tax.get_by_role("button", name="Hoàn thành").click()
+    assert answered.value.ok and "Đã hoàn thành công việc" in tax.content(), tax.url
     assert dossier_by_code(server.app, code).status.name == "awaiting_payment"
     phone.goto(f"{base}/my-dossiers/{code}")
     assert "Nộp tiền nghĩa vụ tài chính" in phone.content()
