@@ -192,6 +192,8 @@ def test_specialist_asks_a_supplement_after_appraisal_and_the_citizen_gives_it_o
     assert "Bản vẽ móng có giải pháp gia cố" in phone.content()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     phone.get_by_role("link", name="Thực hiện ngay").tap()
+    phone.locator("#f-supplement_note").wait_for()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     phone.fill("#f-supplement_note", "Đã nộp bản vẽ móng có giải pháp gia cố")
     phone.check("#f-supplement_confirmation")
     with phone.expect_navigation():
@@ -287,6 +289,8 @@ def test_land_use_transfer_each_agency_does_its_own_part_in_its_own_inbox(server
     phone.goto(f"{base}/my-dossiers/{code}")
     assert "Nộp tiền nghĩa vụ tài chính" in phone.content()
     phone.get_by_role("link", name="Thực hiện ngay").tap()
+    phone.locator("#f-payment_receipt_number").wait_for()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     phone.fill("#f-payment_receipt_number", "CT-889911")
     phone.fill("#f-paid_on", datetime.now(LOCAL).date().isoformat())
     with phone.expect_navigation():
