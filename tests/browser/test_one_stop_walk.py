@@ -114,9 +114,9 @@ def test_counter_receives_a_paper_dossier_from_a_representative_and_prints_the_r
     dossier = dossier_by_code(server.app, code)
     appointment = dossier.due_at.astimezone(LOCAL)
     assert dossier.channel == 1 and dossier.submitter_kind == "authorised" and dossier.applicant_id is None
-    for expected in (code, OWNER_NAME, "Đăng ký thành lập hộ kinh doanh", "Lò Văn Khoa",
-                     f"{appointment:%H} giờ {appointment:%M} phút, ngày {appointment:%d} tháng {appointment:%m} năm "
-                     f"{appointment:%Y}"):
+    appointment_text = (f"{appointment:%H} giờ {appointment:%M} phút, ngày {appointment:%d} tháng "
+                        f"{appointment:%m} năm {appointment:%Y}")
+    for expected in (code, OWNER_NAME, "Đăng ký thành lập hộ kinh doanh", "Lò Văn Khoa", appointment_text):
         assert expected in text, (expected, text)
     scan = page.get_by_role("link", name=re.compile("giay-de-nghi.pdf"))
     assert page.request.get(base + scan.get_attribute("href")).body().startswith(b"%PDF")

@@ -5,7 +5,13 @@ import pytest
 
 from app.extensions import db
 from tests.conftest import sign_in_officer
-from tests.reception.helpers import NO_ACCOUNT_ID, OWNER, counter_app, file_at_counter, only_dossier
+from tests.reception.helpers import (
+    NO_ACCOUNT_ID,
+    OWNER,
+    counter_app,
+    file_at_counter,
+    only_dossier,
+)
 
 
 @pytest.fixture

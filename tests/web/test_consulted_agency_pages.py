@@ -39,7 +39,7 @@ def test_a_consulted_agency_reads_the_documents_while_it_holds_a_work_item(app):
     consulted = app.test_client()
     sign_in_officer(consulted, "chuyenvien.tohieu")
     inbox = consulted.get("/officer/").get_data(as_text=True)
-    task_id = re.search(rf'data-dossier="{re.escape(code)}".*?/officer/work-items/([^"]+)"', inbox, re.S).group(1)
+    task_id = re.search(rf'data-dossier="{re.escape(code)}".*?/officer/work-items/([^"]+)"', inbox, re.DOTALL).group(1)
     page = consulted.get(f"/officer/work-items/{task_id}").get_data(as_text=True)
     links = re.findall(rf'href="(/officer/dossiers/{re.escape(code)}/[^"]+\.pdf)"', page)
     assert any("/slips/" in link for link in links) and any("control-sheet" in link for link in links)
@@ -54,7 +54,7 @@ def test_a_consulted_agency_lands_on_its_inbox_after_giving_its_opinion(app):
     consulted = app.test_client()
     sign_in_officer(consulted, "chuyenvien.tohieu")
     inbox = consulted.get("/officer/").get_data(as_text=True)
-    task_id = re.search(rf'data-dossier="{re.escape(code)}".*?/officer/work-items/([^"]+)"', inbox, re.S).group(1)
+    task_id = re.search(rf'data-dossier="{re.escape(code)}".*?/officer/work-items/([^"]+)"', inbox, re.DOTALL).group(1)
     done = post_form(consulted, f"/officer/work-items/{task_id}",
                      {"consultation_answer": "agree", "consultation_opinion": "Đất không có tranh chấp."})
     assert done.status_code == 303 and done.headers["Location"].endswith("/officer/")
