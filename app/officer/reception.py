@@ -21,6 +21,7 @@ from app.models import Attachment, Dossier, Procedure, Slip
 from app.models.dossier import CHANNELS, SUBMITTER_KINDS
 from app.services import reception
 from app.services.attachments import stored_path
+from app.services.parties import OWNER_FORM_KEYS
 from app.task_forms import form_context, start_form_of
 
 from . import bp
@@ -67,6 +68,7 @@ def receive_at_counter(code):
     if request.method == "POST":
         submitted = request.form.copy()
         submitted["handling_agency_code"] = agency.code
+        context.update(_owner_identity(request.form))
         values, errors = validate_submission(form, submitted, context) if form else ({}, {})
         parties = _parties(request.form)
         errors.update(reception.check_parties(_channel(request.form), *parties))
@@ -153,9 +155,12 @@ def tracking_book(year):
 
 
 def _agency_dossier_or_404(code: str) -> Dossier:
-    """A dossier of my agency (404 for any other: its existence is not disclosed), for a role that works on it."""
+    """A dossier my agency handles or holds a work item of (a consulted agency, the tax authority: they read its
+    documents to give their part; ND 118/2025 Art. 17), for a role that works on it; 404 for any other agency (its
+    existence is not disclosed)."""
     dossier = db.session.scalar(select(Dossier).where(Dossier.code == code))
-    if dossier is None or dossier.handling_agency_id != current_user.agency_id:
+    if dossier is None or (dossier.handling_agency_id != current_user.agency_id
+                           and not any(w.agency_id == current_user.agency_id for w in dossier.work_items)):
         abort(404, "Không tìm thấy hồ sơ trong cơ quan của bạn.")
     if not current_user.roles & DOSSIER_ROLES:
         abort(403, "Bạn không có quyền xem giấy tờ của hồ sơ này.")
@@ -175,6 +180,12 @@ def _channel(form) -> int:
 
 def _parties(form) -> tuple[dict, dict]:
     return ({f: form.get(f, "") for f in OWNER_FIELDS}, {f: form.get(f, "") for f in SUBMITTER_FIELDS})
+
+
+def _owner_identity(form) -> dict[str, str]:
+    """Start-form values of the owner typed in the counter's owner section (``applicant_full_name`` ← ``owner_name``
+    …): the read-only identity fields, filled from VNeID online, take these at the counter (ND 118/2025 Art. 15.2)."""
+    return {key: form.get(field, "").strip() for field, key in OWNER_FORM_KEYS.items() if form.get(field, "").strip()}
 
 
 def _scanned_files(components: list[str]) -> list[reception.ScannedFile]:

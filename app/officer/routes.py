@@ -108,8 +108,11 @@ def work_item(task_id):
         abort(403, str(exc))
     except work_items.ClaimConflictError as exc:
         abort(409, str(exc))
+    # A consulted agency's officer may not see the dossier once its part is done: back to the inbox, not a 404.
+    done_url = (url_for("officer.dossier_detail", code=dossier.code)
+                if dossier.handling_agency_id == current_user.agency_id else url_for("officer.inbox"))
     return work_item_page(dossier, item, template="officer/work_item.html", application=_application(dossier),
-                          done_url=url_for("officer.dossier_detail", code=dossier.code), me=current_user)
+                          done_url=done_url, me=current_user)
 
 
 @bp.post("/work-items/<task_id>/claim")
