@@ -44,11 +44,25 @@ def one_stop_required(view):
     return wrapped
 
 
+def _may_receive(version, agency) -> bool:
+    """Whether ``agency`` may handle ``version``'s dossiers: the start form's ``handling_agency_code`` field (the
+    communes for commune-level procedures, a fixed list such as the land registration office otherwise) offers
+    it; a start form without that field leaves it to the receiving agency."""
+    form = start_form_of(version)
+    if form is None:
+        return True
+    field = next((f for f in form.fields if f.key == "handling_agency_code"), None)
+    if field is None:
+        return True
+    return agency.code in {str(option.value) for option in field.options(form_context())}
+
+
 @bp.get("/reception")
 @one_stop_required
 def reception_index():
     """Pick the procedure of a dossier brought to the counter; link to this year's tracking book."""
-    procedures = [p for p in db.session.scalars(select(Procedure).order_by(Procedure.name)) if p.published_version]
+    procedures = [p for p in db.session.scalars(select(Procedure).order_by(Procedure.name))
+                  if p.published_version and _may_receive(p.published_version, current_user.agency)]
     return render_template("officer/reception_index.html", procedures=procedures, year=datetime.now(UTC).year)
 
 
@@ -60,8 +74,11 @@ def receive_at_counter(code):
     if procedure is None or procedure.published_version is None:
         abort(404, "Không tìm thấy thủ tục.")
     version = procedure.published_version
-    form = start_form_of(version)
     agency = current_user.agency
+    if not _may_receive(version, agency):
+        abort(404, f"{agency.name} không tiếp nhận thủ tục này: cơ quan giải quyết do thủ tục quy định "
+                   "(trường “Cơ quan giải quyết” của mẫu đơn).")
+    form = start_form_of(version)
     context = {**form_context(), "handling_agency_options": [{"label": agency.name, "value": agency.code}]}
     components = documents_of(version.catalogue)
     values, errors = {}, {}

@@ -34,7 +34,8 @@ def sign_in():
             officer.failed_logins, officer.locked_until = 0, None
             db.session.commit()
             login_user(officer)
-            return redirect(safe_next_url("/officer/", "/admin/") or url_for("officer.inbox"))
+            landing = url_for("admin.index") if current_user.roles == {"system_admin"} else url_for("officer.inbox")
+            return redirect(safe_next_url("/officer/", "/admin/") or landing)
         _count_failure(officer, now)
         flash("Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đang bị tạm khóa do nhập sai nhiều lần.",
               "error")
@@ -152,7 +153,8 @@ def dossier_detail(code):
     items (claim, reassign), application, documents and slips, full history."""
     dossier = _my_agency_dossier(code)
     static = Path(current_app.static_folder)
-    reassign = {item.id: work_items.reassignment_candidates(item) for item in dossier.work_items
+    reassign = {item.id: [o for o in work_items.reassignment_candidates(item) if o.id != item.claimed_by_id]
+                for item in dossier.work_items
                 if work_items.LEADER_ROLE in current_user.roles and item.agency_id == current_user.agency_id}
     return render_template("officer/dossier.html", dossier=dossier, application=_application(dossier),
                            my_roles=current_user.roles, steps=completed_steps(dossier), me=current_user,

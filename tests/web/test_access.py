@@ -105,6 +105,12 @@ def test_sign_in_never_redirects_off_site(app, target):
     assert response.headers["Location"] == "/my-dossiers"
 
 
+@pytest.mark.parametrize("username, landing", [("quantri", "/admin/"), ("motcua.tohieu", "/officer/"),
+                                               ("lanhdao.tohieu", "/officer/")])
+def test_officers_land_where_their_work_is(app, username, landing):
+    assert sign_in_officer(app.test_client(), username).headers["Location"] == landing
+
+
 def test_unknown_code_in_public_lookup_says_so(app):
     response = app.test_client().get("/lookup?code=H54.10.01-000000-9999")
     assert response.status_code == 404 and "Không tìm thấy hồ sơ" in response.get_data(as_text=True)
