@@ -176,7 +176,7 @@ def ensure_may_act(actor: Officer | Applicant, dossier: Dossier, item: WorkItem)
 def _receive(dossier: Dossier, now: datetime) -> dict[str, str]:
     limit = TimeLimit.from_properties(dossier.process_version.catalogue)
     due_at, _ = reception_deadlines(now, limit, dossier.handling_agency_id)
-    warning_at = clock.warning_for(due_at, now=now)
+    warning_at = clock.warning_for(due_at, now=now, agency_id=dossier.handling_agency_id)
     dossier.received_at, dossier.due_at = now, due_at
     dossier.original_due_at = dossier.original_due_at or due_at
     tz = local_tz()
