@@ -465,15 +465,40 @@ class TimeLimit:
         return cls(amount, unit)
 
     @property
+    def is_same_day(self) -> bool:
+        """Whether the result is due the day of reception (``same_day``, or the legacy 0 working days; R118)."""
+        return self.unit is TimeLimitUnit.same_day or self.amount == 0 and self.unit is TimeLimitUnit.working_days
+
+    @property
     def label_vi(self) -> str:
         """Vietnamese wording for pages and slips, e.g. "3 ngày làm việc"."""
-        if self.unit is TimeLimitUnit.same_day or self.amount == 0 and self.unit is TimeLimitUnit.working_days:
+        if self.is_same_day:
             return "Trong ngày (nhận sau 15 giờ thì trả ngày làm việc tiếp theo)"
         if self.unit is TimeLimitUnit.working_hours:
             return f"{self.amount * HOURS_PER_WORKING_DAY} giờ làm việc ({self.amount} ngày làm việc)"
         if self.unit is TimeLimitUnit.calendar_days:
             return f"{self.amount} ngày"
         return f"{self.amount} ngày làm việc"
+
+
+def time_limit_label(properties: Mapping[str, str], *, from_reception: bool = False) -> str:
+    """The Vietnamese time-limit wording of a process version's catalogue (:attr:`TimeLimit.label_vi`), for the
+    portal, the admin pages and the slips (R31: printed from the catalogue, never typed).
+
+    :param properties: the process properties (``time_limit_unit``, ``time_limit`` or legacy
+        ``processing_working_days``).
+    :param from_reception: add "kể từ ngày nhận đủ hồ sơ hợp lệ" (not to a same-day limit), as procedure sheets
+        and receipts word it (NĐ 118/2025/NĐ-CP Điều 18).
+    :return: e.g. "16 giờ làm việc (2 ngày làm việc)", "Trong ngày (…)", or "Chưa công bố thời hạn" when they
+        cannot be read (a version deployed before the time-limit lint).
+    """
+    try:
+        limit = TimeLimit.from_properties(properties)
+    except TimeLimitError:
+        return "Chưa công bố thời hạn"
+    if from_reception and not limit.is_same_day:
+        return f"{limit.label_vi} kể từ ngày nhận đủ hồ sơ hợp lệ"
+    return limit.label_vi
 
 
 def _calendar_days_due_on(received_at: datetime, days: int, calendar: WorkingCalendar,
