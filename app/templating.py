@@ -4,6 +4,7 @@ from datetime import datetime
 from flask import Flask
 
 from .models import DossierStatus
+from .services.deadlines import time_limit_label
 from .services.working_time import local_tz
 
 
@@ -19,3 +20,4 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(lambda v: local_datetime(datetime.fromisoformat(v)) if v else "", "isodt")
     app.add_template_global(lambda name: DossierStatus[name].label if name in DossierStatus.__members__ else name,
                             "status_label")
+    app.add_template_global(time_limit_label, "time_limit_label")

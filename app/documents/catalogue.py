@@ -1,8 +1,7 @@
 """Procedure facts printed on slips, read from the process version's catalogue (process properties; R31)."""
 import re
 
-#: ``time_limit_unit`` (interface 1 of the brief) → Vietnamese unit.
-UNIT_WORDS = {"working_days": "ngày làm việc", "working_hours": "giờ làm việc", "calendar_days": "ngày"}
+from app.services.deadlines import time_limit_label
 
 
 def documents_of(catalogue: dict[str, str]) -> list[str]:
@@ -12,12 +11,9 @@ def documents_of(catalogue: dict[str, str]) -> list[str]:
 
 
 def time_limit_text(catalogue: dict[str, str]) -> str:
-    """"03 ngày làm việc kể từ ngày nhận đủ hồ sơ hợp lệ", or "Trong ngày" for same-day procedures."""
-    unit = catalogue.get("time_limit_unit") or "working_days"
-    amount = catalogue.get("time_limit") or catalogue.get("processing_working_days") or "0"
-    if unit == "same_day" or str(amount) in ("0", "0.0"):
-        return "Trả kết quả trong ngày làm việc"
-    return f"{amount} {UNIT_WORDS.get(unit, unit)} kể từ ngày nhận đủ hồ sơ hợp lệ"
+    """"3 ngày làm việc kể từ ngày nhận đủ hồ sơ hợp lệ", or "Trong ngày (…)" for same-day procedures
+    (:func:`app.services.deadlines.time_limit_label`)."""
+    return time_limit_label(catalogue, from_reception=True)
 
 
 def fee_text(catalogue: dict[str, str]) -> str:

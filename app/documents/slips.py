@@ -5,7 +5,7 @@ catalogue of the process version the dossier runs on (never typed, R31), applica
 and submitter, times in the agencies' time zone. Rendering later only fills the template version recorded on
 the slip, plus the QR code of the public look-up URL.
 """
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from flask import current_app, has_request_context, render_template_string, url_for
@@ -13,7 +13,7 @@ from sqlalchemy import extract, func, select
 from sqlalchemy.orm import object_session
 
 from app.extensions import db
-from app.models import Dossier, Officer, Slip
+from app.models import Apology, Dossier, Officer, Slip
 from app.models.dossier import CHANNELS, SUBMITTER_KINDS
 
 from .catalogue import documents_of, fee_text, time_limit_text
@@ -90,19 +90,13 @@ def issue_reception_slip(dossier: Dossier, outcome: str, data: dict[str, Any], *
     return issue_slip(dossier, kind, values, actor=actor, now=now)
 
 
-def apology_slip_data(dossier: Dossier, *, reason: str, new_due_at: datetime, signer_name: str,
-                      signer_title: str = "Thủ trưởng cơ quan", original_due_at: datetime | None = None) -> dict:
-    """The values of the apology and new appointment (TT 03/2025 Mẫu 04; ND 118/2025 Art. 19.6, 12.5), from
-    plain values so any source of the apology (task data today, an Apology model later) can print it.
-
-    :param new_due_at: aware UTC new return time; ``original_due_at`` defaults to the dossier's due time.
-    :raises SlipDataError: no reason given.
-    """
-    if not (reason or "").strip():
-        raise SlipDataError("Văn bản xin lỗi phải nêu lý do chậm trả kết quả.")
-    return {"reason": reason.strip(), "original_due": spoken_time(original_due_at or dossier.due_at),
-            "new_due": spoken_time(new_due_at), "received": spoken_time(dossier.received_at),
-            "signer_name": signer_name, "signer_title": signer_title}
+def apology_slip_data(apology: Apology, *, signer_title: str = "Thủ trưởng cơ quan") -> dict:
+    """The values of the apology and new appointment (TT 03/2025 Mẫu 04; ND 118/2025 Art. 19.6, 12.5), from the
+    recorded :class:`~app.models.Apology` (:func:`app.services.apologies.record_apology`): its reason, the
+    appointment it replaced, the new one and who signed it."""
+    return {"reason": apology.reason, "original_due": spoken_time(apology.previous_due_at),
+            "new_due": spoken_time(apology.new_due_at), "received": spoken_time(apology.dossier.received_at),
+            "signer_name": apology.signed_by or "", "signer_title": signer_title}
 
 
 def issue_slip(dossier: Dossier, kind: str, values: dict[str, Any], *, actor, now: datetime) -> Slip:
@@ -215,42 +209,32 @@ def _label(actor) -> str | None:
     return getattr(actor, "full_name", None)
 
 
-def issue_documents(dossier: Dossier, bpmn_id: str | None, data: dict[str, Any], *, actor, now: datetime) -> None:
-    """The slips a completed step issues: a reception outcome's Mẫu 01/02/03, and Mẫu 04 when a step records an
-    apology (``apology_reason`` with ``new_appointment_on``, the household procedure's ``write_apology``), and
-    Mẫu 05 when the stop-notice task is completed (``stop_notice_number``, :mod:`app.services.withdrawal`).
+def issue_documents(dossier: Dossier, bpmn_id: str | None, data: dict[str, Any], *, actor, now: datetime,
+                    apology: Apology | None = None) -> None:
+    """The slips a completed step issues: a reception outcome's Mẫu 01/02/03, Mẫu 04 from ``apology`` when the
+    step recorded one (``apology_reason`` with ``new_appointment_on``, the household procedure's ``write_apology``),
+    and Mẫu 05 when the stop-notice task is completed (``stop_notice_number``, :mod:`app.services.withdrawal`).
 
     :raises SlipDataError: the reasons the slip needs are missing.
     """
     outcome = data.get("reception_outcome")
     if outcome in RECEPTION_SLIPS:
         issue_reception_slip(dossier, outcome, data, actor=actor, now=now)
-    if data.get("apology_reason") and data.get("new_appointment_on"):
-        values = apology_slip_data(dossier, reason=str(data["apology_reason"]),
-                                   new_due_at=closing_time_of(str(data["new_appointment_on"])),
-                                   signer_name=_name(actor), signer_title="Thủ trưởng cơ quan")
-        issue_slip(dossier, "apology", {**common_data(dossier, actor, now), **values}, actor=actor, now=now)
+    if apology is not None:
+        issue_slip(dossier, "apology", {**common_data(dossier, actor, now), **apology_slip_data(apology)},
+                   actor=actor, now=now)
     if data.get("stop_notice_number"):  # the one-stop's stop-notice task: Mẫu 05 (app.services.withdrawal)
         from app.services.withdrawal import issue_stop_notice
         issue_stop_notice(dossier, data, actor=actor, now=now)
 
 
-def closing_time_of(day_iso: str) -> datetime:
-    """Aware UTC time of the office's closing (``OFFICE_CLOSES_AT``) on the local date ``YYYY-MM-DD``."""
-    from datetime import date, time
-
-    from app.services.working_time import local_tz
-    closes = time.fromisoformat(current_app.config["OFFICE_CLOSES_AT"])
-    return datetime.combine(date.fromisoformat(day_iso[:10]), closes, local_tz()).astimezone(UTC)
-
-
-def control_sheet_pdf(dossier: Dossier, *, now: datetime, steps: list[dict[str, Any]] | None = None) -> bytes:
-    """Print the process-control sheet of ``dossier`` as it stands at ``now`` (not stored: the step log is the
-    record, TT 03/2025 Mẫu 06 note)."""
+def control_sheet_pdf(dossier: Dossier, *, now: datetime) -> bytes:
+    """Print the process-control sheet of ``dossier`` as it stands at ``now`` from its step log (not stored: the
+    step log is the record, TT 03/2025 Mẫu 06 note)."""
     from .control_sheet import control_rows
     template = template_for("control_sheet", local(now).date())
     values = {**common_data(dossier, None, now), "number": f"{dossier.id:04d}/{NUMBER_SUFFIX['control_sheet']}",
-              "rows": control_rows(dossier, steps), "received": spoken_time(dossier.received_at),
+              "rows": control_rows(dossier), "received": spoken_time(dossier.received_at),
               "due": spoken_time(dossier.due_at), "coordinating": ""}
     return render_document(template, values, dossier_code=dossier.code, title=template.title,
                            form_number=template.form_number, legal_basis=template.legal_basis)

@@ -18,8 +18,10 @@ from . import workflow
 from .calls import is_library
 from .findings import ERROR, WARNING, Finding, Library, Report, Source
 from .lint_bpmn import check_bpmn
+from .lint_budgets import BUDGET_RULES
 from .lint_dmn import check_dmn, decision_id
 from .lint_forms import check_forms
+from .lint_time_limits import TIME_LIMIT_RULES
 
 KINDS = (".bpmn", ".dmn", ".form")
 
@@ -67,6 +69,8 @@ RULES = {
     "dmn-invalid": "DMN file the engine cannot read [error]",
     "engine-refused": "SpiffWorkflow refused the diagram while building it [error]",
     "file-type": "path is not a .bpmn, .dmn or .form file [error]",
+    **TIME_LIMIT_RULES,
+    **BUDGET_RULES,
 }
 
 

@@ -5,6 +5,8 @@ path from a start event to an end event, to more than the procedure's legal time
 (working days × 8). A path goes through sequence flows, from an activity to its boundary events, and through
 an embedded subprocess along its own costliest inner path; a loop is walked once.
 """
+from app.services.deadlines import HOURS_PER_WORKING_DAY, TimeLimit, TimeLimitError, TimeLimitUnit
+
 from .bpmn_xml import BPMN, NS, local_name, properties
 from .findings import Report
 
@@ -14,7 +16,6 @@ BUDGET_RULES = {
     "clock-property": "clock_pause / clock_restart / budget_working_hours value the engine cannot use [error]",
 }
 PAUSE_REASONS = ("supplement", "financial_obligation")
-HOURS_PER_WORKING_DAY = 8
 _FLOW_NODES = ("userTask", "task", "serviceTask", "manualTask", "businessRuleTask", "receiveTask", "sendTask",
                "scriptTask", "callActivity", "subProcess", "startEvent", "endEvent", "intermediateCatchEvent",
                "intermediateThrowEvent", "boundaryEvent", "exclusiveGateway", "parallelGateway",
@@ -44,24 +45,19 @@ def check_budgets(process, report: Report) -> None:
 
 
 def legal_limit_working_hours(catalogue: dict[str, str]) -> float | None:
-    """The procedure's time limit in working hours (working days × 8), or ``None`` when not in working time.
+    """The procedure's time limit in working hours, or ``None`` when not in working time or unreadable.
 
-    ``time_limit_unit`` ``working_days`` (default; ``time_limit`` or legacy ``processing_working_days``),
-    ``working_hours`` (``time_limit`` N counted as N × 8 working hours, as
-    :class:`app.services.deadlines.TimeLimit` does) or ``same_day`` (one working day); ``calendar_days`` is
-    not checked.
+    Read as :meth:`app.services.deadlines.TimeLimit.from_properties` does: ``working_days`` and ``working_hours``
+    N count N × 8 working hours; ``same_day`` (and 0 working days) one working day; ``calendar_days`` is not
+    checked; an unreadable limit is the ``time-limit`` rule's finding.
     """
-    unit = catalogue.get("time_limit_unit") or "working_days"
-    raw = catalogue.get("time_limit") or catalogue.get("processing_working_days")
-    if unit == "same_day":
-        return float(HOURS_PER_WORKING_DAY)
     try:
-        amount = float(raw)
-    except (TypeError, ValueError):
+        limit = TimeLimit.from_properties(catalogue)
+    except TimeLimitError:
         return None
-    if unit == "working_days":
-        return (amount or 1) * HOURS_PER_WORKING_DAY  # 0 working days = same day
-    return amount * HOURS_PER_WORKING_DAY if unit == "working_hours" else None
+    if limit.unit is TimeLimitUnit.calendar_days:
+        return None
+    return float(max(limit.amount, 1) * HOURS_PER_WORKING_DAY)
 
 
 def _check_task(task, report: Report) -> float | None:

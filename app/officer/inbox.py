@@ -14,7 +14,7 @@ by dossier code (a part of it). Items are sorted by due time, soonest first; ite
 """
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -24,7 +24,7 @@ from app.extensions import db
 from app.models import Officer, WorkItem
 from app.models.working_calendar import load_working_calendar
 from app.services import working_time
-from app.services.deadlines import OfficeHours, WorkingCalendar
+from app.services.deadlines import OfficeHours, WorkingCalendar, working_seconds_between
 from app.services.work_items import is_candidate
 
 #: (key, Vietnamese label), in the order shown.
@@ -65,7 +65,7 @@ def inbox_page(officer: Officer, *, filter_key: str, procedure: str | None, sear
     :param procedure: a procedure code to narrow to, or ``None``.
     :param search: part of a dossier code (case-insensitive), or ``None``.
     """
-    clock = WorkingClock.current()
+    clock = WorkingClock.current(officer.agency_id)
     items = _agency_items(officer)
     if search:
         needle = search.strip().lower()
@@ -109,11 +109,10 @@ def _agency_items(officer: Officer) -> list[WorkItem]:
 
 @dataclass(frozen=True)
 class WorkingClock:
-    """Working time between two instants: office hours on working days of the civil-service calendar.
+    """An agency's working time, for due chips: office hours on working days of the civil-service calendar.
 
-    A small private helper until :mod:`app.services.deadlines` offers working-hour arithmetic (calendar helper B);
-    it counts the overlap of ``[a, b)`` with each working day's office hours (no lunch break, as
-    :class:`~app.services.deadlines.OfficeHours`).
+    The arithmetic is :func:`app.services.deadlines.working_seconds_between` (no lunch break, as
+    :class:`~app.services.deadlines.OfficeHours`); this class only adds the "due soon" period and the wording.
     """
 
     calendar: WorkingCalendar
@@ -124,11 +123,12 @@ class WorkingClock:
     warning_working_hours: int = 0
 
     @classmethod
-    def current(cls) -> "WorkingClock":
-        """The app's calendar (database), office hours, time zone and warning period (config
-        ``DUE_WARNING_WORKING_HOURS`` when set and not 0, else ``DUE_WARNING_WORKING_DAYS``)."""
+    def current(cls, agency_id: int | None = None) -> "WorkingClock":
+        """The app's calendar (database), the office hours of agency ``agency_id`` (R116; the defaults when it has
+        none or ``None``), time zone and warning period (config ``DUE_WARNING_WORKING_HOURS`` when set and not 0,
+        else ``DUE_WARNING_WORKING_DAYS``)."""
         config = current_app.config
-        return cls(load_working_calendar(), working_time.office_hours(), working_time.local_tz(),
+        return cls(load_working_calendar(), working_time.office_hours(agency_id), working_time.local_tz(),
                    config["DUE_WARNING_WORKING_DAYS"], int(config.get("DUE_WARNING_WORKING_HOURS") or 0))
 
     @property
@@ -139,24 +139,13 @@ class WorkingClock:
         return self.warning_working_days * self.day_seconds
 
     @property
-    def day_seconds(self) -> float:
+    def day_seconds(self) -> int:
         """Length of one working day's office hours, in seconds."""
-        today = date(2000, 1, 3)
-        return (datetime.combine(today, self.hours.closes_at) - datetime.combine(today, self.hours.opens_at)).seconds
+        return self.hours.seconds_per_day
 
-    def working_seconds_between(self, a: datetime, b: datetime) -> float:
+    def working_seconds_between(self, a: datetime, b: datetime) -> int:
         """Seconds of office hours on working days between aware instants ``a`` and ``b`` (0 when ``b <= a``)."""
-        if b <= a:
-            return 0.0
-        start, end = a.astimezone(self.tz), b.astimezone(self.tz)
-        total, day = 0.0, start.date()
-        while day <= end.date():
-            if self.calendar.is_working_day(day):
-                opens = datetime.combine(day, self.hours.opens_at, tzinfo=self.tz)
-                closes = datetime.combine(day, self.hours.closes_at, tzinfo=self.tz)
-                total += max(0.0, (min(closes, end) - max(opens, start)).total_seconds())
-            day += timedelta(days=1)
-        return total
+        return working_seconds_between(a, b, self.calendar, self.hours, self.tz)
 
     def chip(self, due_at: datetime, now: datetime) -> DueChip:
         """The chip of a due time seen at ``now``: hours when less than a working day, else working days.

@@ -161,7 +161,7 @@ def dossier_detail(code):
                            viewer=viewer_assets(static), viewer_version=BPMN_JS_VERSION,
                            markers=dossier_view.diagram_markers(dossier),
                            reassign=reassign,
-                           due_chip=(WorkingClock.current().chip(dossier.due_at, datetime.now(UTC))
+                           due_chip=(WorkingClock.current(dossier.handling_agency_id).chip(dossier.due_at, datetime.now(UTC))
                                      if dossier.due_at and not dossier.status.is_final else None),
                            may_act={item.id: work_items.is_candidate(current_user, item)
                                     for item in dossier.work_items},

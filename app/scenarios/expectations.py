@@ -5,6 +5,7 @@ from datetime import datetime
 from typing import Any
 
 from app.models import Dossier
+from app.services.deadlines import TimeLimit, TimeLimitUnit
 from app.services.dossier_state import restore_workflow
 from app.services.working_time import local_tz, reception_deadlines
 
@@ -96,13 +97,26 @@ def _no_events(dossier: Dossier, unwanted: list[str]) -> str | None:
 
 
 def _due_in_working_days(dossier: Dossier, days: int) -> str | None:
+    """The appointment is ``days`` of the version's time-limit unit after reception (:func:`expected_limit`), counted
+    in the office hours of the dossier's handling agency, as reception does."""
     if dossier.received_at is None:
         return f"due_in_working_days: wanted {days} but the dossier was not received (no due date)"
-    wanted, _ = reception_deadlines(dossier.received_at, days)
+    limit = expected_limit(dossier, days)
+    wanted, _ = reception_deadlines(dossier.received_at, limit, dossier.handling_agency_id)
     if dossier.due_at == wanted:
         return None
-    return (f"due_in_working_days: wanted {days} working days after {local(dossier.received_at)}, "
+    return (f"due_in_working_days: wanted {limit.label_vi} after {local(dossier.received_at)}, "
             f"due {local(wanted)}, got due {local(dossier.due_at)}")
+
+
+def expected_limit(dossier: Dossier, days: int) -> TimeLimit:
+    """The time limit ``due_in_working_days: days`` stands for, in the unit of the dossier's process version:
+    ``working_hours`` counts the days as ``days × 8`` working hours, ``same_day`` is ``0``; a ``calendar_days``
+    version (and any other ``days`` on a same-day one) is taken as working days, as the key says."""
+    unit = TimeLimit.from_properties(dossier.process_version.catalogue).unit
+    if unit is TimeLimitUnit.same_day and days == 0 or unit is TimeLimitUnit.working_hours:
+        return TimeLimit(days, unit)
+    return TimeLimit(days)
 
 
 def _due_at(dossier: Dossier, text: str) -> str | None:

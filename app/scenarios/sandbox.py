@@ -15,7 +15,7 @@ from config import TestingConfig
 
 #: Settings a scenario app takes over from the app that runs the command (deadlines depend on them).
 INHERITED_SETTINGS = ("TIMEZONE", "OFFICE_OPENS_AT", "OFFICE_CLOSES_AT", "SAME_DAY_CUTOFF",
-                      "DUE_WARNING_WORKING_DAYS", "PROCESSES_DIR", "FORMS_DIR")
+                      "DUE_WARNING_WORKING_DAYS", "DUE_WARNING_WORKING_HOURS", "PROCESSES_DIR", "FORMS_DIR")
 
 
 def inherited_settings(config: Mapping[str, Any]) -> dict[str, Any]:

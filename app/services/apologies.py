@@ -8,7 +8,7 @@ legal.md §1.4 item 9, R49–R51; seed QĐ 19/2024/QĐ-UBND Art. 4.8):
   ``issued_late`` (R49 "blocked or flagged non-compliant");
 * the return date is re-set **only once**: a second apology is refused;
 * the new appointment is a working day after the current appointment (an extension, never earlier) and not in
-  the past; it is due at the office's closing time of that day;
+  the past; it is due at the closing time of the handling agency's office hours that day (R116);
 * the replaced appointment is kept (``Apology.previous_due_at``) for the on-time statistics (legal.md §9.4
   item 7, R51, R107): a dossier with an apology still counts against its earlier appointment;
 * apologies are published (seed Art. 4.8) without personal data: :func:`public_apologies`.
@@ -74,7 +74,7 @@ def record_apology(dossier: Dossier, *, officer: Officer, reason: str, new_appoi
         raise ClockRuleError("Chỉ lập văn bản xin lỗi cho hồ sơ đã được tiếp nhận (đã có ngày hẹn trả kết quả).")
     if not (reason or "").strip():
         raise ClockRuleError("Văn bản xin lỗi phải nêu rõ lý do chậm trả kết quả.")
-    calendar, hours, tz = load_working_calendar(), office_hours(), local_tz()
+    calendar, hours, tz = load_working_calendar(), office_hours(dossier.handling_agency_id), local_tz()
     current_on = dossier.due_at.astimezone(tz).date()
     if not calendar.is_working_day(new_appointment_on):
         raise ClockRuleError(f"Ngày hẹn trả kết quả mới {new_appointment_on:%d/%m/%Y} không phải ngày làm việc.")

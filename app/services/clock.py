@@ -15,10 +15,11 @@ Each change of the appointment is written to the process variables ``dossier_due
 the waiting date timers reading them are re-armed (:mod:`app.engine.timer_rearm`); while a pause lasts they hold
 :data:`PAUSED_UNTIL`, so no "due soon" or "overdue" timer fires during it.
 
-Working time is counted within office hours (``OFFICE_OPENS_AT``–``OFFICE_CLOSES_AT``) of working days of the
-provincial calendar; the lunch break is not modelled. Services only flush; ``now`` is aware UTC.
+Working time is counted by :mod:`app.services.deadlines` within the office hours of the dossier's handling agency
+(its ``agency_office_hours`` row, else ``OFFICE_OPENS_AT``–``OFFICE_CLOSES_AT``) on working days of the provincial
+calendar; the lunch break is not modelled. Services only flush; ``now`` is aware UTC.
 """
-from datetime import UTC, date, datetime, timedelta
+from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import select
@@ -51,82 +52,28 @@ def task_property(dossier: Dossier, bpmn_id: str, name: str) -> str | None:
 
 
 # --- working time ------------------------------------------------------------------------------------------
+# The arithmetic is :mod:`app.services.deadlines` (pure); here it gets the calendar, the agency's office hours
+# (R116) and the time zone.
 
-def _office_day(day: date, hours, tz) -> tuple[datetime, datetime]:
-    return (datetime.combine(day, hours.opens_at, tzinfo=tz).astimezone(UTC),
-            datetime.combine(day, hours.closes_at, tzinfo=tz).astimezone(UTC))
-
-
-def working_seconds_between(start_at: datetime, end_at: datetime) -> int:
-    """Seconds of office hours on working days between two aware instants (0 when ``end_at <= start_at``)."""
-    calendar, hours, tz = load_working_calendar(), office_hours(), local_tz()
-    total, day = 0, start_at.astimezone(tz).date()
-    while day <= end_at.astimezone(tz).date():
-        if calendar.is_working_day(day):
-            opens, closes = _office_day(day, hours, tz)
-            total += max(0, int((min(closes, end_at) - max(opens, start_at)).total_seconds()))
-        day += timedelta(days=1)
-    return total
+def _clock(agency_id: int | None):
+    return load_working_calendar(), office_hours(agency_id), local_tz()
 
 
-def add_working_seconds(start_at: datetime, seconds: int) -> datetime:
-    """The instant ``seconds`` of office hours on working days after ``start_at`` (aware UTC).
-
-    Private stand-in for the calendar helper's ``add_working_hours`` (not on this branch); ``0`` gives
-    ``start_at``. An end exactly at closing time stays on that day.
-    """
-    calendar, hours, tz = load_working_calendar(), office_hours(), local_tz()
-    at, left = start_at.astimezone(UTC), seconds
-    day = at.astimezone(tz).date()
-    while left > 0:
-        if calendar.is_working_day(day):
-            opens, closes = _office_day(day, hours, tz)
-            begin = max(opens, at)
-            available = int((closes - begin).total_seconds())
-            if available >= left:
-                return begin + timedelta(seconds=left)
-            left -= max(0, available)
-        day += timedelta(days=1)
-        at = _office_day(day, hours, tz)[0]
-    return at
-
-
-def subtract_working_seconds(end_at: datetime, seconds: int) -> datetime:
-    """The instant ``seconds`` of office hours on working days before ``end_at`` (aware UTC)."""
-    calendar, hours, tz = load_working_calendar(), office_hours(), local_tz()
-    at, left = end_at.astimezone(UTC), seconds
-    day = at.astimezone(tz).date()
-    while left > 0:
-        if calendar.is_working_day(day):
-            opens, closes = _office_day(day, hours, tz)
-            end = min(closes, at)
-            available = int((end - opens).total_seconds())
-            if available >= left:
-                return end - timedelta(seconds=left)
-            left -= max(0, available)
-        day -= timedelta(days=1)
-        at = _office_day(day, hours, tz)[1]
-    return at
-
-
-def warning_for(due_at: datetime, *, now: datetime) -> datetime:
+def warning_for(due_at: datetime, *, now: datetime, agency_id: int | None = None) -> datetime:
     """When the "due soon" warning fires for an appointment ``due_at`` (R48), never before ``now``.
 
     ``DUE_WARNING_WORKING_HOURS`` working hours before the due time when set (> 0), else
-    ``DUE_WARNING_WORKING_DAYS`` working days before it (:func:`app.services.deadlines.warning_at`).
+    ``DUE_WARNING_WORKING_DAYS`` working days before it (:func:`app.services.deadlines.warning_at`), in the office
+    hours of agency ``agency_id`` (defaults when ``None``).
     """
     config = current_app.config
+    calendar, hours, tz = _clock(agency_id)
     if config.get("DUE_WARNING_WORKING_HOURS"):
-        warning = subtract_working_seconds(due_at, int(config["DUE_WARNING_WORKING_HOURS"]) * 3600)
+        warning = deadlines.subtract_working_seconds(due_at, int(config["DUE_WARNING_WORKING_HOURS"]) * 3600,
+                                                     calendar, hours, tz)
     else:
-        warning = deadlines.warning_at(due_at, load_working_calendar(), office_hours(), local_tz(),
-                                       config["DUE_WARNING_WORKING_DAYS"])
+        warning = deadlines.warning_at(due_at, calendar, hours, tz, config["DUE_WARNING_WORKING_DAYS"])
     return max(warning, now)
-
-
-def add_working_hours(start_at: datetime, hours: float) -> datetime:
-    """``start_at`` plus ``hours`` working hours (office hours of working days), aware UTC."""
-    return add_working_seconds(start_at, round(hours * 3600))
 
 
 # --- pauses and restart ------------------------------------------------------------------------------------
@@ -202,8 +149,9 @@ def after_completion(dossier: Dossier, workflow: DossierWorkflow, item: WorkItem
 def push_due(dossier: Dossier, workflow: DossierWorkflow, *, now: datetime) -> None:
     """Write the dossier's current appointment to ``dossier_due_at`` / ``warning_at`` and re-arm their timers."""
     tz = local_tz()
+    warning = warning_for(dossier.due_at, now=now, agency_id=dossier.handling_agency_id)
     set_clock_variables(workflow, {"dossier_due_at": dossier.due_at.astimezone(tz).isoformat(),
-                                   "warning_at": warning_for(dossier.due_at, now=now).astimezone(tz).isoformat()})
+                                   "warning_at": warning.astimezone(tz).isoformat()})
     with frozen_at(now):
         workflow.fire_due_timers()
 
@@ -231,7 +179,7 @@ def _check_supplement_window(dossier: Dossier, now: datetime) -> None:
     """ND 118/2025 Art. 19.5: within 3 working days from reception (the reception day not counted)."""
     days = int(dossier.process_version.catalogue.get("supplement_request_working_days")
                or SUPPLEMENT_REQUEST_WORKING_DAYS)
-    limit = deadlines.due_at(dossier.received_at, days, load_working_calendar(), office_hours(), local_tz())
+    limit = deadlines.due_at(dossier.received_at, days, *_clock(dossier.handling_agency_id))
     if now > limit:
         local = limit.astimezone(local_tz())
         raise ClockRuleError(
@@ -243,12 +191,14 @@ def _check_supplement_window(dossier: Dossier, now: datetime) -> None:
 def _end_pause(dossier: Dossier, pause: ClockPause, now: datetime, *, shift: bool) -> bool:
     """Close ``pause`` at ``now``; with ``shift`` move the appointment by its working time. :return: moved."""
     pause.ended_at = now
-    pause.paused_working_seconds = working_seconds_between(pause.started_at, now)
+    calendar, hours, tz = _clock(dossier.handling_agency_id)
+    pause.paused_working_seconds = deadlines.working_seconds_between(pause.started_at, now, calendar, hours, tz)
     data = {"reason": pause.reason, "label": PAUSE_REASONS.get(pause.reason, pause.reason),
             "paused_working_hours": round(pause.paused_working_seconds / 3600, 2)}
     moved = shift and dossier.due_at is not None and pause.paused_working_seconds > 0
     if moved:
-        dossier.due_at = add_working_seconds(dossier.due_at, pause.paused_working_seconds)
+        dossier.due_at = deadlines.add_working_seconds(dossier.due_at, pause.paused_working_seconds,
+                                                       calendar, hours, tz)
         data["due_at"] = dossier.due_at.isoformat()
     dossier.record_event("clock_resumed", at=now, data=data)
     return moved
@@ -256,13 +206,15 @@ def _end_pause(dossier: Dossier, pause: ClockPause, now: datetime, *, shift: boo
 
 # --- per-step budgets --------------------------------------------------------------------------------------
 
-def step_due_at(dossier: Dossier, task: UserTask, opened_at: datetime) -> datetime | None:
+def step_due_at(dossier: Dossier, task: UserTask, opened_at: datetime, agency_id: int | None = None
+                ) -> datetime | None:
     """Due time of a work item from its ``budget_working_hours`` property (``None`` without one).
 
-    Ready time + budget in working hours (legal.md §9.4 item 6; R46).
+    Ready time + budget in working hours (legal.md §9.4 item 6; R46), in the office hours of the work item's
+    agency ``agency_id`` (the dossier's handling agency when ``None``).
     """
     budget = task.properties.get("budget_working_hours") or task_property(dossier, task.bpmn_id,
                                                                            "budget_working_hours")
     if not budget:
         return None
-    return add_working_hours(opened_at, float(budget))
+    return deadlines.add_working_hours(opened_at, float(budget), *_clock(agency_id or dossier.handling_agency_id))

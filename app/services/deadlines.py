@@ -147,6 +147,12 @@ class OfficeHours:
                 f"{self.closes_at}"
             )
 
+    @property
+    def seconds_per_day(self) -> int:
+        """Length of one working day's office hours, in seconds (``closes_at - opens_at``)."""
+        day = date(2000, 1, 3)
+        return int((datetime.combine(day, self.closes_at) - datetime.combine(day, self.opens_at)).total_seconds())
+
 
 def _require_aware(value: datetime, name: str) -> None:
     if value.tzinfo is None or value.utcoffset() is None:
@@ -278,7 +284,8 @@ def add_working_hours(start_at: datetime, working_hours: float, calendar: Workin
     Counting starts at :func:`clock_start_at` and runs only within office hours
     (``hours.opens_at``–``hours.closes_at``) of working days, skipping weekends, holidays and
     other days off; a period that ends exactly at closing time ends then (not at the next
-    opening). Lunch breaks are not modelled (R116 [U]).
+    opening). Lunch breaks are not modelled (R116 [U]). Same as :func:`add_working_seconds` with
+    ``working_hours × 3600`` seconds.
 
     :param start_at: aware datetime counting starts from.
     :param working_hours: hours of office time, ``>= 0`` (fractions allowed).
@@ -286,14 +293,106 @@ def add_working_hours(start_at: datetime, working_hours: float, calendar: Workin
     :raises ValueError: if ``start_at`` is naive or ``working_hours`` is negative.
     """
     _require_not_negative(working_hours, "working_hours")
+    return add_working_seconds(start_at, working_hours * 3600, calendar, hours, tz)
+
+
+def add_working_seconds(start_at: datetime, seconds: float, calendar: WorkingCalendar,
+                        hours: OfficeHours, tz: ZoneInfo) -> datetime:
+    """Return the moment ``seconds`` of office time after ``start_at``.
+
+    Seconds precision for the legal clock: moving an appointment by the working time a pause
+    lasted (legal.md §9.4 item 5, R121; NĐ 118/2025/NĐ-CP Điều 19 khoản 5) and per-step budgets
+    (R46). Counting starts at :func:`clock_start_at` (so ``0`` gives the start of office time at
+    or after ``start_at``) and runs only within office hours of working days; an end exactly at
+    closing time stays on that day. Inverse of :func:`subtract_working_seconds` and measured by
+    :func:`working_seconds_between`.
+
+    :param start_at: aware datetime.
+    :param seconds: office time to add, ``>= 0`` (fractions allowed).
+    :return: aware UTC datetime within office hours of a working day.
+    :raises ValueError: if ``start_at`` is naive or ``seconds`` is negative.
+    """
+    _require_not_negative(seconds, "seconds")
     current = clock_start_at(start_at, calendar, hours, tz).astimezone(tz).replace(tzinfo=None)
-    remaining = timedelta(hours=working_hours)
+    remaining = timedelta(seconds=seconds)
     while True:
         closing = datetime.combine(current.date(), hours.closes_at)
         if remaining <= closing - current:
             return (current + remaining).replace(tzinfo=tz).astimezone(UTC)
         remaining -= closing - current
         current = datetime.combine(calendar.next_working_day(current.date()), hours.opens_at)
+
+
+def clock_end_at(moment: datetime, calendar: WorkingCalendar, hours: OfficeHours,
+                 tz: ZoneInfo) -> datetime:
+    """Return the last moment of office time at or before ``moment`` (mirror of :func:`clock_start_at`).
+
+    Within office hours of a working day it is ``moment`` itself; after closing time it is that
+    day's closing; before opening time or on a day off it is the closing of the previous working
+    day.
+
+    :return: aware UTC datetime, always within office hours of a working day.
+    :raises ValueError: if ``moment`` is naive.
+    """
+    _require_aware(moment, "moment")
+    local = moment.astimezone(tz)
+    day = local.date()
+    if calendar.is_working_day(day) and local.time() >= hours.opens_at:
+        if local.time() <= hours.closes_at:
+            return moment.astimezone(UTC)
+        return datetime.combine(day, hours.closes_at, tzinfo=tz).astimezone(UTC)
+    return datetime.combine(calendar.previous_working_day(day), hours.closes_at, tzinfo=tz).astimezone(UTC)
+
+
+def subtract_working_seconds(end_at: datetime, seconds: float, calendar: WorkingCalendar,
+                             hours: OfficeHours, tz: ZoneInfo) -> datetime:
+    """Return the moment ``seconds`` of office time before ``end_at``.
+
+    For the "due soon" warning a number of working hours before the appointment
+    (``DUE_WARNING_WORKING_HOURS``; R48, R120). Counting runs backwards from
+    :func:`clock_end_at` within office hours of working days; a start exactly at opening time
+    stays on that day.
+
+    :param end_at: aware datetime.
+    :param seconds: office time to take away, ``>= 0``.
+    :return: aware UTC datetime within office hours of a working day.
+    :raises ValueError: if ``end_at`` is naive or ``seconds`` is negative.
+    """
+    _require_not_negative(seconds, "seconds")
+    current = clock_end_at(end_at, calendar, hours, tz).astimezone(tz).replace(tzinfo=None)
+    remaining = timedelta(seconds=seconds)
+    while True:
+        opening = datetime.combine(current.date(), hours.opens_at)
+        if remaining <= current - opening:
+            return (current - remaining).replace(tzinfo=tz).astimezone(UTC)
+        remaining -= current - opening
+        current = datetime.combine(calendar.previous_working_day(current.date()), hours.closes_at)
+
+
+def working_seconds_between(start_at: datetime, end_at: datetime, calendar: WorkingCalendar,
+                            hours: OfficeHours, tz: ZoneInfo) -> int:
+    """Return the whole seconds of office time on working days from ``start_at`` to ``end_at``.
+
+    The overlap of ``[start_at, end_at)`` with each working day's office hours: the working time
+    a clock pause lasted (legal.md §9.4 item 5, R121; QĐ 766 indicator 2.1 excludes the
+    applicant's waiting time) or left until a due time (inbox chips, R48). ``0`` when
+    ``end_at <= start_at``. ``working_seconds_between(t, add_working_seconds(t, s)) == s`` for
+    whole ``s`` and ``t`` within office time.
+
+    :raises ValueError: if either moment is naive.
+    """
+    _require_aware(start_at, "start_at")
+    _require_aware(end_at, "end_at")
+    if end_at <= start_at:
+        return 0
+    total, day = timedelta(0), start_at.astimezone(tz).date()
+    while day <= end_at.astimezone(tz).date():
+        if calendar.is_working_day(day):
+            opens = datetime.combine(day, hours.opens_at, tzinfo=tz)
+            closes = datetime.combine(day, hours.closes_at, tzinfo=tz)
+            total += max(timedelta(0), min(closes, end_at) - max(opens, start_at))
+        day += _ONE_DAY
+    return int(total.total_seconds())
 
 
 class TimeLimitUnit(str, enum.Enum):
@@ -366,15 +465,40 @@ class TimeLimit:
         return cls(amount, unit)
 
     @property
+    def is_same_day(self) -> bool:
+        """Whether the result is due the day of reception (``same_day``, or the legacy 0 working days; R118)."""
+        return self.unit is TimeLimitUnit.same_day or self.amount == 0 and self.unit is TimeLimitUnit.working_days
+
+    @property
     def label_vi(self) -> str:
         """Vietnamese wording for pages and slips, e.g. "3 ngày làm việc"."""
-        if self.unit is TimeLimitUnit.same_day or self.amount == 0 and self.unit is TimeLimitUnit.working_days:
+        if self.is_same_day:
             return "Trong ngày (nhận sau 15 giờ thì trả ngày làm việc tiếp theo)"
         if self.unit is TimeLimitUnit.working_hours:
             return f"{self.amount * HOURS_PER_WORKING_DAY} giờ làm việc ({self.amount} ngày làm việc)"
         if self.unit is TimeLimitUnit.calendar_days:
             return f"{self.amount} ngày"
         return f"{self.amount} ngày làm việc"
+
+
+def time_limit_label(properties: Mapping[str, str], *, from_reception: bool = False) -> str:
+    """The Vietnamese time-limit wording of a process version's catalogue (:attr:`TimeLimit.label_vi`), for the
+    portal, the admin pages and the slips (R31: printed from the catalogue, never typed).
+
+    :param properties: the process properties (``time_limit_unit``, ``time_limit`` or legacy
+        ``processing_working_days``).
+    :param from_reception: add "kể từ ngày nhận đủ hồ sơ hợp lệ" (not to a same-day limit), as procedure sheets
+        and receipts word it (NĐ 118/2025/NĐ-CP Điều 18).
+    :return: e.g. "16 giờ làm việc (2 ngày làm việc)", "Trong ngày (…)", or "Chưa công bố thời hạn" when they
+        cannot be read (a version deployed before the time-limit lint).
+    """
+    try:
+        limit = TimeLimit.from_properties(properties)
+    except TimeLimitError:
+        return "Chưa công bố thời hạn"
+    if from_reception and not limit.is_same_day:
+        return f"{limit.label_vi} kể từ ngày nhận đủ hồ sơ hợp lệ"
+    return limit.label_vi
 
 
 def _calendar_days_due_on(received_at: datetime, days: int, calendar: WorkingCalendar,

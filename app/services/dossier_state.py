@@ -89,11 +89,12 @@ def _apply_work_items(dossier: Dossier, workflow: DossierWorkflow, now: datetime
         dossier.work_items.remove(item)
     known = {w.task_id for w in dossier.work_items}
     for task in (t for t in ready.values() if t.task_id not in known):
+        agency = _task_agency(dossier, task)
         dossier.work_items.append(WorkItem(
             task_id=task.task_id, bpmn_id=task.bpmn_id, task_name=task.name,
             candidate_groups=",".join(task.candidate_groups), candidate_users=",".join(task.candidate_users),
-            assignee=task.assignee, agency=_task_agency(dossier, task), form_ref=task.form_ref, opened_at=now,
-            task_due_at=task.due_at or clock.step_due_at(dossier, task, now)))
+            assignee=task.assignee, agency=agency, form_ref=task.form_ref, opened_at=now,
+            task_due_at=task.due_at or clock.step_due_at(dossier, task, now, agency.id)))
     for item in dossier.work_items:
         item.due_at = item.task_due_at or dossier.due_at
 

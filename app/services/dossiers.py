@@ -8,7 +8,7 @@ from typing import Any
 from app.documents.slips import SlipDataError, issue_documents, reception_reasons
 from app.engine import DossierWorkflow, TaskNotReadyError, frozen_at
 from app.extensions import db
-from app.models import Agency, Applicant, Dossier, DossierStatus, Officer, Procedure, WorkItem
+from app.models import Agency, Apology, Applicant, Dossier, DossierStatus, Officer, Procedure, WorkItem
 from app.models.dossier import CHANNEL_ONLINE, CHANNEL_POSTAL
 
 #: Channel code → the name history entries use.
@@ -123,7 +123,7 @@ def complete_work_item(dossier: Dossier, task_id: str, *, actor: Officer | Appli
                 dossier, officer=actor, reason=data[apologies.REASON_FIELD],
                 new_appointment_on=data[apologies.NEW_APPOINTMENT_FIELD], now=now) if apologies.is_apology(data) else None
             workflow.complete(task_id, data)
-            _record_completion(dossier, item, actor, data, values, now)
+            _record_completion(dossier, item, actor, data, values, now, apology)
             clock.after_completion(dossier, workflow, item, now=now)
             if apology is not None:
                 clock.push_due(dossier, workflow, now=now)
@@ -134,14 +134,15 @@ def complete_work_item(dossier: Dossier, task_id: str, *, actor: Officer | Appli
             raise RuleViolationError(str(exc)) from exc
 
 
-def _record_completion(dossier: Dossier, item: WorkItem, actor, data: dict, values: dict, now: datetime) -> None:
+def _record_completion(dossier: Dossier, item: WorkItem, actor, data: dict, values: dict, now: datetime,
+                       apology: Apology | None = None) -> None:
     step_log.record_step(dossier, item, actor, now=now)
     dossier.record_event("task_completed", at=now, actor=actor, data={
         "task": item.task_name, "bpmn_id": item.bpmn_id, "form_ref": item.form_ref, "values": values})
     outcome = data.get("reception_outcome")
     if outcome in RECEPTION_EVENTS:
         dossier.record_event(RECEPTION_EVENTS[outcome], at=now, actor=actor, data=_reception_details(dossier, data))
-    issue_documents(dossier, item.bpmn_id, data, actor=actor, now=now)  # Mẫu 01–04 (app.documents)
+    issue_documents(dossier, item.bpmn_id, data, actor=actor, now=now, apology=apology)  # Mẫu 01–04
     if data.get("decision") in DECISIONS:
         dossier.record_event("decision_recorded", at=now, actor=actor, data={
             "decision": data["decision"], "reason": data.get("decision_reason") or ""})
@@ -187,7 +188,7 @@ def ensure_may_act(actor: Officer | Applicant, dossier: Dossier, item: WorkItem,
 def _receive(dossier: Dossier, now: datetime) -> dict[str, str]:
     limit = TimeLimit.from_properties(dossier.process_version.catalogue)
     due_at, _ = reception_deadlines(now, limit, dossier.handling_agency_id)
-    warning_at = clock.warning_for(due_at, now=now)
+    warning_at = clock.warning_for(due_at, now=now, agency_id=dossier.handling_agency_id)
     dossier.received_at, dossier.due_at = now, due_at
     dossier.original_due_at = dossier.original_due_at or due_at
     tz = local_tz()

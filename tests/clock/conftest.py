@@ -1,9 +1,12 @@
 """An app deployed from tests/clock/data (procedure T.CLOCK: fee pause, post-appraisal supplement with restart,
 step budgets, a ``${dossier_due_at}`` boundary timer) and helpers to walk a dossier through it."""
+import io
+import re
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from app.extensions import db
@@ -57,3 +60,8 @@ def received_clock_dossier(received_at: datetime) -> Dossier:
     dossier = file_clock_dossier(received_at)
     complete(dossier, "check_dossier", officer("motcua.tohieu"), {"reception_outcome": "receive"}, received_at)
     return dossier
+
+
+def pdf_text(content: bytes) -> str:
+    """All text of a PDF (pypdf), whitespace collapsed."""
+    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages))

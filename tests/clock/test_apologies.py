@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from app.documents.slips import render_slip
 from app.extensions import db
 from app.models import Agency, Applicant, Procedure
 from app.services import dossiers, timers
@@ -12,7 +13,7 @@ from app.services.apologies import apology_of, on_time_due_at, record_apology
 from app.services.clock import ClockRuleError
 from tests.conftest import APPLICATION
 
-from .conftest import complete, local, officer
+from .conftest import complete, local, officer, pdf_text
 
 
 def _received_household_dossier():
@@ -119,3 +120,20 @@ def test_no_apology_before_the_dossier_has_an_appointment(ctx):
     with pytest.raises(ClockRuleError, match="đã được tiếp nhận"):
         record_apology(dossier, officer=officer("lanhdao.tohieu"), reason="Chậm", new_appointment_on=date(2026, 6, 9),
                        now=local(2026, 6, 1, 9))
+
+
+def test_the_apology_slip_prints_the_recorded_apology(ctx):
+    """Mẫu 04 is issued from the Apology row: reason, the appointment it replaced, the new one, the signer."""
+    dossier = _received_household_dossier()
+    _overdue(dossier)
+    leader = officer("lanhdao.tohieu")
+    complete(dossier, "write_apology", leader,
+             {"apology_reason": "Phải xác minh thêm địa điểm kinh doanh.", "new_appointment_on": "2026-06-09"},
+             local(2026, 6, 4, 17, 30))
+    (slip,) = [s for s in dossier.slips if s.kind == "apology"]
+    with ctx.test_request_context():
+        text = pdf_text(render_slip(slip))
+    for required in ["Lý do: Phải xác minh thêm địa điểm kinh doanh.",
+                     "Thời gian hẹn trả kết quả giải quyết hồ sơ: 17 giờ 00 phút, ngày 04 tháng 06 năm 2026",
+                     "vào: 17 giờ 00 phút, ngày 09 tháng 06 năm 2026", leader.full_name, "Mẫu 04"]:
+        assert required in text, required

@@ -4,12 +4,13 @@ from datetime import UTC, datetime
 
 import pytest
 
+from app.documents.slips import control_sheet_pdf
 from app.engine.findings import Source
 from app.engine.lint import collect_library, errors, lint
 from app.services.procedures import DeployError, deploy_processes
 from app.services.step_log import StepTiming, steps_of
 
-from .conftest import DATA, citizen, complete, local, officer, received_clock_dossier
+from .conftest import DATA, citizen, complete, local, officer, pdf_text, received_clock_dossier
 
 BPMN = (DATA / "clock_procedure.bpmn").read_text(encoding="utf-8")
 
@@ -43,6 +44,15 @@ def test_hand_overs_are_logged_and_classified_early_on_time_late(clock_ctx):
     assert (appraisal.agency, appraisal.received_at, appraisal.due_at, appraisal.completed_at) == (
         dossier.handling_agency.name, local(2026, 6, 1, 9), local(2026, 6, 1, 17), local(2026, 6, 1, 16))
     assert appraisal.officer == officer("chuyenvien.tohieu").full_name
+    with clock_ctx.test_request_context():
+        sheet = pdf_text(control_sheet_pdf(dossier, now=local(2026, 6, 2, 16)))
+    agency = dossier.handling_agency.name
+    for required in [f"Giao: Thẩm định — {appraisal.officer} ({agency})",
+                     "16:00 01/06/2026 Đúng hạn Hạn: 17:00 01/06/2026",
+                     f"Giao: Phê duyệt — {officer('lanhdao.tohieu').full_name} ({agency})",
+                     "16:30 01/06/2026 Trước hạn Hạn: 14:30 02/06/2026",
+                     "15:00 02/06/2026 Quá hạn Hạn: 11:00 02/06/2026", "Nhận: Kết thúc"]:
+        assert required in sheet, required
 
 
 def test_a_step_without_budget_is_due_with_the_dossier(clock_ctx):

@@ -22,7 +22,7 @@ REFUSED = {
     # instances it starts is not named), external topics the app does not serve, a multi-instance subprocess
     # (instances of an embedded subprocess do not get Camunda's scoping).
     "camunda-bpm-examples_loan-granting.bpmn": {
-        ("loan_process", "catalogue"),
+        ("loan_process", "catalogue"), ("loan_process", "time-limit"),
         ("StartEvent_1", "catalogue"),  # handling_agency_code
         ("Task_1lvjtd4", "service-task"), ("Task_0v4gadf", "service-task"), ("Task_0j0sjlk", "service-task"),
         ("SubProcess_16kr5xn", "unsupported-construct"),
@@ -30,12 +30,13 @@ REFUSED = {
     # camunda/camunda-bpm-examples testing/assert job announcement: a call activity to another file, Java beans in
     # a service task and in assignees. Its ${approved} / ${!approved} gateway needs no default flow.
     "camunda-bpm-examples_job-announcement.bpmn": {
-        ("camunda-testing-job-announcement", "catalogue"),
+        ("camunda-testing-job-announcement", "catalogue"), ("camunda-testing-job-announcement", "time-limit"),
         ("mail", "service-task"), ("publication", "call-activity"),  # the called process is not in the run
         ("review", "expression-function"), ("correct", "expression-function"),
     },
     # camunda/camunda-bpm-platform MessageBoundaryEventTest: only the catalogue facts a procedure needs are missing.
-    "camunda-bpm-platform_boundary-message-on-subprocess.bpmn": {("testProcess", "catalogue")},
+    "camunda-bpm-platform_boundary-message-on-subprocess.bpmn": {("testProcess", "catalogue"),
+                                                                 ("testProcess", "time-limit")},
 }
 #: file → scenarios that run once the catalogue facts are added (as a designer does in Extensions → Properties).
 RUNS = {"camunda-bpm-platform_boundary-message-on-subprocess.bpmn": "PUBLIC.01"}

@@ -121,8 +121,13 @@ EXPECTED = {
     "feel_cells.dmn": [('aggregation="SUM"', "DecisionTable_days", "error", "dmn-expression"),
                        ('id="UnaryTests_new_year"', "UnaryTests_new_year", "error", "dmn-expression"),
                        ('id="UnaryTests_any"', "UnaryTests_any", "error", "dmn-expression")],
-    "catalogue.bpmn": [('id="lint_catalogue"', "lint_catalogue", "error", "catalogue"),
-                       ('id="lint_catalogue"', "lint_catalogue", "error", "catalogue")],
+    "catalogue.bpmn": [('id="lint_catalogue"', "lint_catalogue", "error", "catalogue"),  # no procedure_code
+                       ('id="lint_catalogue"', "lint_catalogue", "error", "time-limit")],  # "ba ngày"
+    "time_limit.bpmn": [('id="lint_time_limit"', "lint_time_limit", "error", "time-limit")],  # same_day with 2
+    "clock_properties.bpmn": [('id="wait_supplement"', "wait_supplement", "error", "clock-property"),  # holiday
+                              ('id="appraise"', "appraise", "error", "clock-property"),  # clock_restart yes
+                              ('id="sign"', "sign", "error", "clock-property"),  # budget "two"
+                              ('id="lint_clock"', "lint_clock", "error", "step-budget")],  # 6 + 4 h > 8 h
     "flow_reference.bpmn": [('id="gw"', "gw", "error", "flow-reference"),
                             ("end_nowhere", "f_lost", "error", "flow-reference"),
                             ("end_nowhere", "f_lost", "error", "gateway-flow-without-condition")],

@@ -1,12 +1,15 @@
 """After counter reception: the one-stop officer records what the applicant brings; the apology prints Mẫu 04."""
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
 
-from app.documents.slips import issue_documents
+from app.documents.slips import issue_documents, spoken_time
 from app.extensions import db
 from app.models import Officer
+from app.models.working_calendar import load_working_calendar
+from app.services.apologies import record_apology
+from app.services.working_time import local_tz
 from tests.conftest import post_form, sign_in_officer
 from tests.reception.helpers import counter_app, file_at_counter, only_dossier, task_id_of
 
@@ -52,12 +55,17 @@ def test_the_apology_step_issues_the_apology_slip(app):
     with app.test_request_context():
         dossier = only_dossier()
         leader = db.session.scalar(select(Officer).where(Officer.username == "lanhdao.tohieu"))
-        new_on = (dossier.due_at + timedelta(days=7)).date().isoformat()
+        previous = dossier.due_at
+        new_on = load_working_calendar().next_working_day(previous.astimezone(local_tz()).date()).isoformat()
+        now = datetime.now(UTC)
+        apology = record_apology(dossier, officer=leader, reason="Chờ ý kiến cơ quan thuế", new_appointment_on=new_on,
+                                 now=now)
         issue_documents(dossier, "write_apology", {"apology_reason": "Chờ ý kiến cơ quan thuế",
-                                                   "new_appointment_on": new_on}, actor=leader,
-                        now=datetime.now(UTC))
+                                                   "new_appointment_on": new_on}, actor=leader, now=now,
+                        apology=apology)
         slip = dossier.slips[-1]
         assert slip.kind == "apology" and slip.number.endswith("/PXL")
         assert slip.data["reason"] == "Chờ ý kiến cơ quan thuế" and slip.data["signer_name"] == leader.full_name
         assert f"ngày {new_on[8:10]} tháng {new_on[5:7]} năm {new_on[:4]}" in slip.data["new_due"]
         assert slip.data["new_due"].startswith("17 giờ 00 phút")  # the office's closing time that day
+        assert slip.data["original_due"] == spoken_time(previous) != slip.data["new_due"]  # the replaced appointment

@@ -51,7 +51,7 @@ def test_valid_time_limits_pass(properties):
 ])
 def test_bad_time_limits_are_errors_naming_the_process(properties, message):
     [(element_id, rule, text)] = findings(process(properties))
-    assert (element_id, rule) == ("ho_tich_1", "catalogue")
+    assert (element_id, rule) == ("ho_tich_1", "time-limit")
     assert "process 'ho_tich_1'" in text and message in text
 
 
