@@ -76,6 +76,11 @@ def split_items(value: Any) -> list[str]:
             for item in items if item]
 
 
+#: Process variable holding a fee in đồng the diagram computed for the dossier (e.g. copy certification's DMN by
+#: pages and copies, TT 226/2016/TT-BTC); when set at reception it is the fee Mẫu 01 prints.
+COMPUTED_FEE_VARIABLE = "fee_amount_vnd"
+
+
 def issue_reception_slip(dossier: Dossier, outcome: str, data: dict[str, Any], *, actor, now: datetime) -> Slip:
     """Issue the slip of a reception outcome: receive → Mẫu 01, supplement → Mẫu 02, refuse → Mẫu 03.
 
@@ -86,7 +91,7 @@ def issue_reception_slip(dossier: Dossier, outcome: str, data: dict[str, Any], *
     kind = RECEPTION_SLIPS[outcome]
     values = {**common_data(dossier, actor, now), **reception_reasons(outcome, data)}
     if kind == "receipt":
-        values.update(receipt_data(dossier, now))
+        values.update(receipt_data(dossier, now, computed_fee=data.get(COMPUTED_FEE_VARIABLE)))
     return issue_slip(dossier, kind, values, actor=actor, now=now)
 
 
@@ -134,8 +139,12 @@ def common_data(dossier: Dossier, actor, now: datetime) -> dict[str, Any]:
     }
 
 
-def receipt_data(dossier: Dossier, now: datetime) -> dict[str, Any]:
-    """Mẫu 01's own lines: components, sets, time limit, reception and return times, result place, fee, book."""
+def receipt_data(dossier: Dossier, now: datetime, computed_fee: int | str | None = None) -> dict[str, Any]:
+    """Mẫu 01's own lines: components, sets, time limit, reception and return times, result place, fee, book.
+
+    :param computed_fee: the fee in đồng the diagram computed for this dossier (process variable
+        :data:`COMPUTED_FEE_VARIABLE`, e.g. by pages and copies); without it the catalogue's ``fee_amount``.
+    """
     catalogue = dossier.process_version.catalogue
     scanned = {}
     for attachment in dossier.attachments:
@@ -149,7 +158,7 @@ def receipt_data(dossier: Dossier, now: datetime) -> dict[str, Any]:
             "received": spoken_time(dossier.received_at or now), "due": spoken_time(dossier.due_at),
             "result_place": f"{CHANNELS.get(dossier.channel, '')} — {dossier.handling_agency.name}"
             if dossier.channel != 2 else "Trực tuyến, trên Cổng Dịch vụ công và tại Bộ phận Một cửa",
-            "result_name": catalogue.get("result_name", ""), "fee": fee_text(catalogue),
+            "result_name": catalogue.get("result_name", ""), "fee": fee_text(catalogue if computed_fee is None else {**catalogue, "fee_amount": str(computed_fee)}),
             "book": book, "entry": entry}
 
 

@@ -5,7 +5,7 @@ Services only flush; the route (or scheduler job) commits once. ``now`` is alway
 from datetime import datetime
 from typing import Any
 
-from app.documents.slips import SlipDataError, issue_documents, reception_reasons
+from app.documents.slips import COMPUTED_FEE_VARIABLE, SlipDataError, issue_documents, reception_reasons
 from app.engine import DossierWorkflow, TaskNotReadyError, frozen_at
 from app.extensions import db
 from app.models import Agency, Apology, Applicant, Dossier, DossierStatus, Officer, Procedure, WorkItem
@@ -123,6 +123,10 @@ def complete_work_item(dossier: Dossier, task_id: str, *, actor: Officer | Appli
                 dossier, officer=actor, reason=data[apologies.REASON_FIELD],
                 new_appointment_on=data[apologies.NEW_APPOINTMENT_FIELD], now=now) if apologies.is_apology(data) else None
             workflow.complete(task_id, data)
+            if data.get("reception_outcome") == "receive":  # a fee the diagram computed (a DMN) goes on Mẫu 01
+                computed_fee = workflow.data().get(COMPUTED_FEE_VARIABLE)
+                if computed_fee is not None:
+                    data[COMPUTED_FEE_VARIABLE] = computed_fee
             _record_completion(dossier, item, actor, data, values, now, apology)
             clock.after_completion(dossier, workflow, item, now=now)
             if apology is not None:

@@ -144,3 +144,18 @@ def test_a_citizen_finds_and_files_the_procedure_on_the_portal(app, code):
         dossier = db.session.scalar(select(Dossier))
         assert dossier.procedure.code == code and dossier.handling_agency.code == agency
         assert [w.bpmn_id for w in dossier.work_items] == ["check_dossier"]
+
+
+def test_the_receipt_prints_the_fee_the_diagram_computed(ctx):
+    """Found by the fresh-user trial: Mẫu 01 of a copy certification printed the catalogue's 2.000 đồng while the
+    fee table asked for 100.000.000; the receipt now prints the computed fee (TT 226/2016/TT-BTC)."""
+    import io
+
+    from pypdf import PdfReader
+
+    from app.documents.slips import render_slip
+    dossier = file_and_receive("2.000815", "H54.10.01", {
+        "original_document_name": "Học bạ", "pages_per_copy": 10, "copies": 3, "commitment": True})
+    (receipt,) = [s for s in dossier.slips if s.template.kind == "receipt"]
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(render_slip(receipt))).pages)
+    assert f"{reference_fee(10, 3):,} đồng".replace(",", ".") in " ".join(text.split())
