@@ -23,9 +23,14 @@ LEADER_ROLE = "leader"
 
 def is_candidate(officer: Officer, item: WorkItem) -> bool:
     """Whether ``officer`` may work on ``item`` at all: same agency, a candidate group among their roles or named
-    among the candidate users, and not excluded by an assignee the diagram names (Camunda 7 semantics)."""
-    candidate = bool(item.groups & officer.roles) or officer.username in item.users
-    return item.agency_id == officer.agency_id and candidate and item.assignee in (None, "", officer.username)
+    among the candidate users, and not excluded by an assignee the diagram names (Camunda 7 semantics); the
+    applicant's step of a counter or postal dossier belongs to the agency's one-stop officers. One rule with
+    completing: :func:`app.services.dossiers.ensure_may_act` (claims aside)."""
+    try:
+        ensure_may_act(officer, item.dossier, item, completing=False)
+    except NotAllowedError:
+        return False
+    return True
 
 
 def ensure_not_claimed_by_other(officer: Officer, item: WorkItem) -> None:

@@ -32,6 +32,8 @@ def test_one_stop_officer_records_the_supplement_of_a_counter_dossier(app):
         code, supplement_id = dossier.code, item.task_id
     page = officer.get(f"/officer/dossiers/{code}").get_data(as_text=True)
     assert f"/officer/work-items/{supplement_id}" in page  # "Ghi nhận thay người nộp"
+    inbox = officer.get("/officer/").get_data(as_text=True)  # "Cần xử lý", found by the fresh-user trial
+    assert f"/officer/work-items/{supplement_id}" in inbox
     specialist = app.test_client()
     sign_in_officer(specialist, "chuyenvien.tohieu")
     assert specialist.get(f"/officer/work-items/{supplement_id}").status_code == 403
