@@ -8,7 +8,13 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import Attachment, Dossier
 from app.services.attachments import stored_path
-from tests.conftest import APPLICATION, hidden_fields, post_form, sign_in_citizen, sign_in_officer
+from tests.conftest import (
+    APPLICATION,
+    hidden_fields,
+    post_form,
+    sign_in_citizen,
+    sign_in_officer,
+)
 from tests.reception.helpers import PDF_BYTES, counter_app
 
 APPLY_URL = "/procedures/1.001612/apply"
