@@ -17,12 +17,12 @@ from app.documents.slips import control_sheet_pdf, render_slip
 from app.documents.tracking_book import tracking_book_xlsx
 from app.engine import EngineError
 from app.extensions import db
-from app.models import Attachment, Dossier, Procedure, Slip
+from app.models import Dossier, Procedure, Slip
 from app.models.dossier import CHANNELS, SUBMITTER_KINDS
 from app.services import reception
-from app.services.attachments import stored_path
 from app.services.parties import OWNER_FORM_KEYS
 from app.task_forms import form_context, start_form_of
+from app.uploads import files_from_request, send_attachment
 
 from . import bp
 
@@ -103,7 +103,7 @@ def receive_at_counter(code):
 
 
 def _receive(procedure, values, parties, components):
-    files = _scanned_files(components)
+    files = files_from_request(components)
     try:
         dossier = reception.receive_at_counter(
             procedure, officer=current_user, channel=_channel(request.form), owner=parties[0], submitter=parties[1],
@@ -150,12 +150,7 @@ def control_sheet(code):
 @officer_required
 def attachment_file(code, attachment_id):
     """A scanned component of a dossier of my agency."""
-    dossier = _agency_dossier_or_404(code)
-    attachment = db.session.get(Attachment, attachment_id)
-    if attachment is None or attachment.dossier_id != dossier.id or not stored_path(attachment.sha256).exists():
-        abort(404, "Không tìm thấy tệp.")
-    return send_file(BytesIO(stored_path(attachment.sha256).read_bytes()), mimetype=attachment.content_type,
-                     download_name=attachment.original_name)  # at most ATTACHMENT_MAX_BYTES
+    return send_attachment(_agency_dossier_or_404(code), attachment_id)
 
 
 @bp.get("/tracking-book/<int:year>.xlsx")
@@ -204,15 +199,3 @@ def _owner_identity(form) -> dict[str, str]:
     …): the read-only identity fields, filled from VNeID online, take these at the counter (ND 118/2025 Art. 15.2)."""
     return {key: form.get(field, "").strip() for field, key in OWNER_FORM_KEYS.items() if form.get(field, "").strip()}
 
-
-def _scanned_files(components: list[str]) -> list[reception.ScannedFile]:
-    """Uploaded files: ``file_<n>`` for the catalogue's n-th component (several allowed), ``file_other``."""
-    files = []
-    for key in sorted(request.files):
-        index = key.removeprefix("file_")
-        component = (components[int(index)] if index.isdigit() and int(index) < len(components)
-                     else request.form.get("other_component") or "Giấy tờ khác")
-        for upload in request.files.getlist(key):
-            if upload and upload.filename:
-                files.append(reception.ScannedFile(component, upload.filename, upload.read()))
-    return files

@@ -10,12 +10,15 @@ from sqlalchemy.exc import IntegrityError
 
 from app.auth import applicant_required, safe_next_url
 from app.camunda_forms import validate_submission
+from app.documents.catalogue import documents_of
 from app.extensions import db
 from app.models import Agency, Applicant, Dossier, Procedure
 from app.models.dossier import CHANNEL_ONLINE
 from app.engine import EngineError
 from app.services import dossiers, withdrawal
+from app.services.attachments import VettedUpload, attach_vetted
 from app.task_forms import form_context, labelled_values, start_form_of
+from app.uploads import files_from_request, send_attachment, vet_files
 from app.work_item_views import work_item_page
 
 from . import bp
@@ -56,15 +59,18 @@ def file_dossier(code):
     """File a dossier online with the procedure's start form."""
     procedure = _procedure_or_404(code)
     form, context = start_form_of(procedure.published_version), {**form_context(), **_identity(current_user)}
-    values, errors = {}, {}
+    components = documents_of(procedure.published_version.catalogue)
+    values, errors, file_errors = {}, {}, {}
     if request.method == "POST":
         values, errors = validate_submission(form, request.form, context)
-        if not errors:
-            return _submit(procedure, values, request.form.get("submission_key", ""))
+        vetted, file_errors = vet_files(files_from_request(components))  # before anything is created
+        if not errors and not file_errors:
+            return _submit(procedure, values, request.form.get("submission_key", ""), vetted)
         values = request.form.to_dict(flat=False)
     return render_template("portal/apply.html", procedure=procedure, form=form, values=values or _prefill(current_user),
-                           errors=errors, context=context, submission_key=request.form.get("submission_key")
-                           or uuid.uuid4().hex), 400 if errors else 200
+                           errors=errors, file_errors=file_errors, components=components, context=context,
+                           submission_key=request.form.get("submission_key") or uuid.uuid4().hex), \
+        400 if errors or file_errors else 200
 
 
 @bp.get("/my-dossiers")
@@ -83,7 +89,7 @@ def my_dossier(code):
     dossier = _my_dossier_or_404(code)
     version = dossier.process_version
     requests = [e.data.get("missing_items") for e in dossier.events if e.kind == "supplement_requested"]
-    return render_template("portal/my_dossier.html", dossier=dossier,
+    return render_template("portal/my_dossier.html", dossier=dossier, attachments=dossier.attachments,
                            events=[e for e in dossier.events if e.kind in APPLICANT_EVENT_KINDS],
                            application=labelled_values(start_form_of(version), dossier.application),
                            my_items=[w for w in dossier.work_items if dossiers.APPLICANT_GROUP in w.groups],
@@ -135,8 +141,22 @@ def my_task(code, task_id):
         return redirect(url_for("portal.my_dossier", code=code), 303)
     except dossiers.NotAllowedError as exc:
         abort(403, str(exc))
-    return work_item_page(dossier, item, template="portal/task.html",
-                          done_url=url_for("portal.my_dossier", code=code))
+    components = documents_of(dossier.process_version.catalogue)
+    vetted, file_errors = vet_files(files_from_request(components)) if request.method == "POST" else ([], {})
+
+    def attach_files():
+        for upload in vetted:
+            attach_vetted(dossier, upload, uploaded_by=_uploader(current_user), now=datetime.now(UTC))
+
+    return work_item_page(dossier, item, template="portal/task.html", done_url=url_for("portal.my_dossier", code=code),
+                          file_errors=file_errors, before_commit=attach_files, components=components)
+
+
+@bp.get("/my-dossiers/<code>/attachments/<int:attachment_id>")
+@applicant_required
+def my_attachment(code, attachment_id):
+    """A file attached to one of my dossiers (at filing, at the counter or with a supplement); 404 for others'."""
+    return send_attachment(_my_dossier_or_404(code), attachment_id)
 
 
 @bp.get("/lookup")
@@ -181,8 +201,10 @@ def sign_out():
     return redirect(url_for("portal.index"))
 
 
-def _submit(procedure: Procedure, values: dict, submission_key: str):
-    """File once per form: a double tap or a replayed POST with the same key lands on the first dossier."""
+def _submit(procedure: Procedure, values: dict, submission_key: str, uploads: list[VettedUpload]):
+    """File once per form: a double tap or a replayed POST with the same key lands on the first dossier.
+
+    ``uploads`` (already vetted) are attached to the new dossier in the same transaction."""
     if not re.fullmatch(r"[0-9a-f]{32}", submission_key):
         abort(400, "Biểu mẫu không hợp lệ, vui lòng tải lại trang.")
     earlier = db.session.scalar(select(Dossier).where(Dossier.submission_key == submission_key))
@@ -191,9 +213,12 @@ def _submit(procedure: Procedure, values: dict, submission_key: str):
     agency = db.session.scalar(select(Agency).where(Agency.code == values.get("handling_agency_code")))
     if agency is None or earlier is not None:
         abort(400, "Không xác định được cơ quan giải quyết." if agency is None else "Biểu mẫu không hợp lệ.")
+    now = datetime.now(UTC)
     try:
         dossier = dossiers.submit_dossier(procedure, applicant=current_user, handling_agency=agency,
-                                          application=values, now=datetime.now(UTC), submission_key=submission_key)
+                                          application=values, now=now, submission_key=submission_key)
+        for upload in uploads:
+            attach_vetted(dossier, upload, uploaded_by=_uploader(current_user), now=now)
         db.session.commit()
     except IntegrityError:  # the same key committed a moment ago by a parallel request
         db.session.rollback()
@@ -219,6 +244,10 @@ def _my_dossier_or_404(code) -> Dossier:
 
 def _may_withdraw_online(dossier: Dossier) -> bool:
     return dossier.channel == CHANNEL_ONLINE and withdrawal.may_withdraw(dossier)
+
+
+def _uploader(applicant: Applicant) -> str:
+    return f"{applicant.full_name} (người nộp, trực tuyến)"
 
 
 def _identity(applicant: Applicant) -> dict[str, str]:

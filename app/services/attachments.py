@@ -85,6 +85,69 @@ def scan_for_malware(name: str, path: Path) -> ScanResult:
     return ScanResult(SCAN_CLEAN, f"{Path(command).name}: OK")
 
 
+@dataclass(frozen=True)
+class ScannedFile:
+    """One uploaded file as received: which dossier component it is, the file's name, its bytes, and the form
+    input it came from (``field``, for messages next to that input)."""
+
+    component: str
+    name: str
+    content: bytes
+    field: str = ""
+
+
+@dataclass(frozen=True)
+class VettedUpload:
+    """An upload that passed :func:`vet_upload` (not yet stored): its sniffed MIME type and scan result."""
+
+    file: ScannedFile
+    content_type: str
+    scan: ScanResult
+
+
+def vet_upload(file: ScannedFile) -> VettedUpload:
+    """Check size and type, then scan ``file`` for malware; nothing is kept (the scanned temporary copy is removed).
+
+    Vet every file of a request before creating or changing anything, so that one refused file leaves nothing stored.
+
+    :raises AttachmentRefused: wrong type by content, too big, empty, or infected.
+    """
+    mime = check_upload(file.name, file.content)
+    root = Path(current_app.config["ATTACHMENTS_DIR"])
+    root.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=root, prefix="upload-", delete=False) as handle:
+        handle.write(file.content)
+        temporary = Path(handle.name)
+    try:
+        scan = scan_for_malware(file.name, temporary)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return VettedUpload(file, mime, scan)
+
+
+def attach_vetted(dossier: Dossier, vetted: VettedUpload, *, uploaded_by: str | None, now: datetime) -> Attachment:
+    """Write a vetted upload's bytes under ``ATTACHMENTS_DIR`` (by sha256) and add its row to ``dossier``
+    (not flushed).
+
+    :param now: aware UTC time of the upload.
+    """
+    content = vetted.file.content
+    sha256 = hashlib.sha256(content).hexdigest()
+    target = stored_path(sha256)
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=target.parent, prefix="upload-", delete=False) as handle:
+            handle.write(content)
+        os.replace(handle.name, target)
+    attachment = Attachment(component=vetted.file.component[:300],
+                            original_name=Path(vetted.file.name).name[:255] or "tep",
+                            content_type=vetted.content_type, size_bytes=len(content), sha256=sha256,
+                            scan_status=vetted.scan.status, scan_detail=vetted.scan.detail, uploaded_at=now,
+                            uploaded_by_label=uploaded_by)
+    dossier.attachments.append(attachment)
+    return attachment
+
+
 def store_attachment(dossier: Dossier, *, component: str, name: str, content: bytes, uploaded_by: str | None,
                      now: datetime) -> Attachment:
     """Check, scan and store one scanned component of ``dossier``; the row is added to the dossier (not flushed).
@@ -92,25 +155,8 @@ def store_attachment(dossier: Dossier, *, component: str, name: str, content: by
     :param now: aware UTC time of the upload.
     :raises AttachmentRefused: wrong type by content, too big, empty, or infected (nothing is kept on disk).
     """
-    mime = check_upload(name, content)
-    root = Path(current_app.config["ATTACHMENTS_DIR"])
-    root.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=root, prefix="upload-", delete=False) as handle:
-        handle.write(content)
-        temporary = Path(handle.name)
-    try:
-        scan = scan_for_malware(name, temporary)
-        sha256 = hashlib.sha256(content).hexdigest()
-        target = stored_path(sha256)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
-    attachment = Attachment(component=component[:300], original_name=Path(name).name[:255] or "tep",
-                            content_type=mime, size_bytes=len(content), sha256=sha256, scan_status=scan.status,
-                            scan_detail=scan.detail, uploaded_at=now, uploaded_by_label=uploaded_by)
-    dossier.attachments.append(attachment)
-    return attachment
+    return attach_vetted(dossier, vet_upload(ScannedFile(component, name, content)), uploaded_by=uploaded_by,
+                         now=now)
 
 
 def stored_path(sha256: str) -> Path:

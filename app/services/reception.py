@@ -7,7 +7,6 @@ the scanned components are attached. The check that follows (``check_dossier`` w
 Mẫu 01, 02 or 03 (:mod:`app.documents.slips`).
 """
 import re
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -17,7 +16,7 @@ from app.extensions import db
 from app.models import Applicant, Dossier, Officer, Procedure
 from app.models.dossier import CHANNEL_DIRECT, CHANNEL_POSTAL, CHANNELS, SUBMITTER_KINDS
 
-from .attachments import AttachmentRefused, store_attachment
+from .attachments import AttachmentRefused, ScannedFile, store_attachment
 from .dossiers import submit_dossier
 from .parties import set_parties
 
@@ -32,15 +31,6 @@ class ReceptionError(ValueError):
     def __init__(self, errors: dict[str, str]):
         super().__init__("; ".join(errors.values()))
         self.errors = errors
-
-
-@dataclass(frozen=True)
-class ScannedFile:
-    """One scanned component as uploaded: which component, the file's name and its bytes."""
-
-    component: str
-    name: str
-    content: bytes
 
 
 def check_parties(channel: int, owner: dict[str, Any], submitter: dict[str, Any]) -> dict[str, str]:

@@ -218,6 +218,7 @@ ROUTES = {
     "portal.my_slip": (OWN_DOSSIER, "/my-dossiers/{code}/slips/1.pdf", {"GET"}),
     "portal.withdraw_dossier": (OWN_DOSSIER, "/my-dossiers/{code}/withdraw", {"POST"}),
     "officer.record_withdrawal": (AGENCY, "/officer/dossiers/{code}/withdrawal", {"POST"}),
+    "portal.my_attachment": (OWN_DOSSIER, "/my-dossiers/{code}/attachments/1", {"GET"}),
 }
 
 
