@@ -55,6 +55,15 @@ def post_form(client, url: str, data: dict, token_url: str | None = None):
     return client.post(url, data={**hidden_fields(client, token_url or url), **data})
 
 
+def read_in_app(app, query):
+    """``query()`` in a fresh app context of ``app`` (e.g. while its scheduler thread writes), session removed after."""
+    with app.app_context():
+        try:
+            return query()
+        finally:
+            db.session.remove()
+
+
 def sign_in_officer(client, username: str):
     response = post_form(client, "/officer/sign-in", {"username": username, "password": SAMPLE_PASSWORD})
     assert response.status_code == 302, response.get_data(as_text=True)

@@ -9,7 +9,7 @@ from app.models import Dossier, ExternalTaskRow, Incident, IncidentState, Office
 from app.scheduler import init_scheduler, stop_scheduler
 from app.services import external_tasks
 from config import BASE_DIR
-from tests.conftest import file_two_step, make_app, wait_for
+from tests.conftest import file_two_step, make_app, read_in_app, wait_for
 
 DATA = BASE_DIR / "tests" / "data"
 
@@ -26,20 +26,12 @@ def scheduled_app(tmp_path, monkeypatch):
         db.engine.dispose()
 
 
-def _read(app, query):
-    with app.app_context():
-        try:
-            return query()
-        finally:
-            db.session.remove()
-
-
 def _kinds(app, dossier_id: int) -> list[str]:
-    return _read(app, lambda: [e.kind for e in db.session.get(Dossier, dossier_id).events])
+    return read_in_app(app, lambda: [e.kind for e in db.session.get(Dossier, dossier_id).events])
 
 
 def _incident_state(app) -> IncidentState | None:
-    return _read(app, lambda: db.session.scalar(select(Incident.state)))
+    return read_in_app(app, lambda: db.session.scalar(select(Incident.state)))
 
 
 def test_failures_are_retried_after_their_backoff_and_an_administrators_retry_runs_at_once(scheduled_app,
@@ -69,7 +61,7 @@ def test_failures_are_retried_after_their_backoff_and_an_administrators_retry_ru
         db.session.remove()
     assert wait_for(lambda: _incident_state(scheduled_app) is IncidentState.resolved, seconds=0.9)  # before a sweep
     assert _kinds(scheduled_app, dossier_id).count("deadline_warning") == 1 and len(calls) == 3
-    assert _read(scheduled_app, lambda: db.session.scalar(select(ExternalTaskRow))) is None
+    assert read_in_app(scheduled_app, lambda: db.session.scalar(select(ExternalTaskRow))) is None
 
 
 def test_tasks_waiting_at_start_get_their_job_again(scheduled_app):

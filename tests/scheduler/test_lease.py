@@ -14,7 +14,7 @@ from app.models import Dossier, DossierEvent, PendingTimerRow
 from app.scheduler import init_scheduler, jobs, lease, stop_scheduler
 from app.services import timers
 from config import BASE_DIR
-from tests.conftest import file_two_step, make_app, wait_for
+from tests.conftest import file_two_step, make_app, read_in_app, wait_for
 
 DATA = BASE_DIR / "tests" / "data"
 
@@ -35,23 +35,15 @@ def timer_app(db_path):
         db.engine.dispose()
 
 
-def _read(app, query):
-    with app.app_context():
-        try:
-            return query()
-        finally:
-            db.session.remove()
-
-
 def _count(app, kind: str) -> dict[int, int]:
     """``{dossier id: number of events of kind}`` over every dossier."""
-    return _read(app, lambda: dict(db.session.execute(
+    return read_in_app(app, lambda: dict(db.session.execute(
         select(DossierEvent.dossier_id, func.count()).where(DossierEvent.kind == kind)
         .group_by(DossierEvent.dossier_id)).all()))
 
 
 def _kinds(app, dossier_id: int) -> list[str]:
-    return _read(app, lambda: [e.kind for e in db.session.get(Dossier, dossier_id).events])
+    return read_in_app(app, lambda: [e.kind for e in db.session.get(Dossier, dossier_id).events])
 
 
 def _file_due_dossier() -> int:
@@ -64,7 +56,7 @@ def _file_due_dossier() -> int:
 
 
 def _holder(app) -> str | None:
-    return _read(app, lambda: lease.current_holder(now=datetime.now(UTC)))
+    return read_in_app(app, lambda: lease.current_holder(now=datetime.now(UTC)))
 
 
 def test_the_lease_has_one_holder_until_it_lapses_or_is_released(timer_app):
@@ -131,7 +123,7 @@ def test_a_crash_between_firing_and_commit_leaves_the_timer_pending_and_it_fires
         jobs.fire_timer(timer_app, dossier_id)
     assert crashes == [dossier_id]
     assert "timer_fired" not in _kinds(timer_app, dossier_id)
-    assert _read(timer_app, lambda: db.session.scalar(select(func.count()).select_from(PendingTimerRow))) == 1
+    assert read_in_app(timer_app, lambda: db.session.scalar(select(func.count()).select_from(PendingTimerRow))) == 1
 
     monkeypatch.setattr(timers, "fire_due_timers", lambda *a, **k: fire_then_crash(*a, **k))
     crashes.clear()
@@ -140,7 +132,7 @@ def test_a_crash_between_firing_and_commit_leaves_the_timer_pending_and_it_fires
     assert crashes == [dossier_id]
     kinds = _kinds(timer_app, dossier_id)
     assert kinds.count("timer_fired") == 1 and kinds.count("deadline_warning") == 1
-    assert _read(timer_app, lambda: db.session.scalar(select(func.count()).select_from(PendingTimerRow))) == 0
+    assert read_in_app(timer_app, lambda: db.session.scalar(select(func.count()).select_from(PendingTimerRow))) == 0
 
 
 def _scheduler_process(db_path) -> subprocess.Popen:
